@@ -1,0 +1,14 @@
+/**
+ * The GatewayEndpoint API: the CRD's schema and static types from one TypeBox source, the API
+ * coordinates, and the condition types and reasons of its status.
+ *
+ * Must not import: anything internal (api depends on nothing inside koaxy).
+ * Invariant: the committed CRD (crds/) is exactly `renderCrdYaml()`; a test fails on drift.
+ */
+export * from './conditions.ts';
+export * from './backend-schema.ts';
+export * from './spec-schema.ts';
+export * from './status-schema.ts';
+export * from './resource.ts';
+export { DURATION_PATTERN, type CelRule } from './schema-helpers.ts';
+export { buildCrd, renderCrdYaml, toStructural } from './crd.ts';

@@ -1,0 +1,99 @@
+/**
+ * The `koaxy` command: parses the command line and composes the parts (DESIGN §4).
+ *
+ * Job: the only place that reads `process.argv` and `process.env`; everything below gets its
+ * inputs as arguments.
+ * Invariant: a usage mistake prints one clear line naming the flag and exits with code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
+import { startStandalone } from './standalone.ts';
+import { validateFiles } from './validate.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const VERSION_HEADER = `Version koaxy-${pkg.version}`;
+
+const servingFlags = {
+  port: { type: 'string', default: '8080', help: 'data port' },
+  'status-port': { type: 'string', default: '9900', help: 'status port: /healthz /readyz /metrics' },
+  'admin-port': { type: 'string', default: '9901', help: 'admin port on 127.0.0.1: /v1/route-table /v1/status' },
+  bind: { type: 'string', default: '0.0.0.0', help: 'address of the data and status ports' },
+  'log-level': { type: 'string', default: 'info', help: 'fatal | error | warn | info | debug' },
+} as const satisfies Record<string, FlagSpec>;
+
+const standaloneFlags = {
+  endpoints: { type: 'string', multiple: true, help: 'GatewayEndpoint files or folders (repeatable)' },
+  ...servingFlags,
+} as const satisfies Record<string, FlagSpec>;
+
+const usage = `koaxy — a KrakenD-compatible API gateway for Kubernetes
+
+Usage:
+  koaxy standalone --endpoints PATH... [flags]   files → compile → proxy in one process, hot reload
+  koaxy validate FILE...                         offline compile; prints problems; non-zero on any
+  koaxy version
+
+Flags of standalone:
+${flagHelp(standaloneFlags)}
+`;
+
+async function runStandalone(args: readonly string[]): Promise<void> {
+  const { values, positionals } = parseFlags(args, standaloneFlags, process.env);
+  const paths = [...((values['endpoints'] as string[] | undefined) ?? []), ...positionals];
+  if (paths.length === 0) throw new UsageError('--endpoints needs at least one file or folder');
+  const logger = pino({ level: String(values['log-level']) });
+  const gateway = await startStandalone({
+    paths,
+    bind: String(values['bind']),
+    port: portFlag(values, 'port'),
+    statusPort: portFlag(values, 'status-port'),
+    adminPort: portFlag(values, 'admin-port'),
+    logger,
+    versionHeader: VERSION_HEADER,
+  });
+  logger.info({ data: gateway.data.url, status: gateway.status.url, admin: gateway.admin.url }, 'koaxy standalone listening');
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'draining and stopping');
+    void gateway.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'standalone':
+      await runStandalone(rest);
+      return -1;
+    case 'validate':
+      if (rest.length === 0) throw new UsageError('validate needs at least one file or folder');
+      return validateFiles(rest, process.stdout);
+    case 'version':
+    case '--version':
+      process.stdout.write(`koaxy ${pkg.version}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}; run "koaxy help"`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof UsageError || (err as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    process.stderr.write(`koaxy: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`koaxy: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

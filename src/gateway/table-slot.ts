@@ -1,0 +1,59 @@
+/**
+ * The swappable router slot: holds the runtime serving now, the retired runtimes still
+ * finishing requests, and closes the pools of origins none of them uses once they drain.
+ */
+import type { Logger } from 'pino';
+import type { RouteTable } from '../ir/index.ts';
+import type { PoolRegistry } from '../proxy/index.ts';
+import { type RuntimeDeps, TableRuntime } from './runtime.ts';
+
+/** One reference to the runtime serving now, swapped atomically by `load()`. */
+export class TableSlot {
+  readonly #deps: RuntimeDeps;
+  readonly #pools: PoolRegistry;
+  readonly #logger: Logger;
+  readonly #draining = new Set<TableRuntime>();
+  #current: TableRuntime | null = null;
+
+  constructor(deps: RuntimeDeps, logger: Logger) {
+    this.#deps = deps;
+    this.#pools = deps.pools;
+    this.#logger = logger;
+  }
+
+  /** The runtime new requests start on, or null before the first load. */
+  get current(): TableRuntime | null {
+    return this.#current;
+  }
+
+  /** Builds `table`'s runtime (throws, changing nothing, when it cannot), then swaps it in. */
+  load(table: RouteTable): void {
+    let next: TableRuntime;
+    try {
+      next = new TableRuntime(table, this.#deps);
+    } catch (err) {
+      this.#deps.metrics.swaps.labels('error').inc();
+      this.#sweep();
+      throw err;
+    }
+    const previous = this.#current;
+    this.#current = next;
+    this.#deps.metrics.swaps.labels('ok').inc();
+    this.#deps.metrics.routes.set(table.routes.length);
+    if (previous !== null) {
+      this.#draining.add(previous);
+      previous.retire(() => {
+        this.#draining.delete(previous);
+        this.#sweep();
+      });
+    }
+    this.#sweep();
+  }
+
+  /** Closes the pools of origins that neither the current nor a draining runtime references. */
+  #sweep(): void {
+    const live = new Set<string>(this.#current?.origins ?? []);
+    for (const runtime of this.#draining) for (const origin of runtime.origins) live.add(origin);
+    this.#pools.retain(live).catch((err: unknown) => this.#logger.warn({ err }, 'closing a connection pool failed'));
+  }
+}
