@@ -16,7 +16,8 @@ export const ALLOWED_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   controller: ['api', 'compile', 'ir', 'status', 'sources'],
   sources: ['api', 'compile', 'ir'],
   admin: ['ir'],
-  cli: ['api', 'compile', 'ir', 'proxy', 'gateway', 'status', 'controller', 'sources', 'admin'],
+  importer: ['api'],
+  cli: ['api', 'compile', 'ir', 'proxy', 'gateway', 'status', 'controller', 'sources', 'admin', 'importer'],
 };
 
 /** One import that breaks the rule. */
