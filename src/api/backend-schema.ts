@@ -3,6 +3,17 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import { stringEnum, stringList, stringMap, type CelRule } from './schema-helpers.ts';
+import {
+  CIRCUIT_BREAKER_NS,
+  CIRCUIT_BREAKER_NS_LEGACY,
+  HTTP_CACHE_NS,
+  HTTP_CACHE_NS_LEGACY,
+  RATELIMIT_PROXY_NS,
+  circuitBreakerSchema,
+  flatmapFilterSchema,
+  httpCacheSchema,
+  proxyRateLimitSchema,
+} from './qos-schema.ts';
 
 /** HTTP methods of endpoints and backends. */
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -41,10 +52,24 @@ const backendHttpOptions = Type.Object(
 /** Typed options of the `backend/http` namespace. */
 export type BackendHttpOptions = Static<typeof backendHttpOptions>;
 
+const PROXY_NS_LEGACY_BACKEND = 'github.com/devopsfaith/krakend/proxy';
+
+const backendProxyOptions = Type.Object(
+  { flatmap_filter: Type.Optional(flatmapFilterSchema) },
+  { description: 'KrakenD proxy options of the backend.', 'x-kubernetes-preserve-unknown-fields': true },
+);
+
 const backendExtraConfig = Type.Object(
   {
     [BACKEND_HTTP_NS]: Type.Optional(backendHttpOptions),
     [BACKEND_HTTP_NS_LEGACY]: Type.Optional({ ...backendHttpOptions, description: 'Legacy spelling of backend/http; backend/http wins when both are present.' }),
+    proxy: Type.Optional(backendProxyOptions),
+    [PROXY_NS_LEGACY_BACKEND]: Type.Optional({ ...backendProxyOptions, description: 'Legacy spelling of proxy; proxy wins when both are present.' }),
+    [RATELIMIT_PROXY_NS]: Type.Optional(proxyRateLimitSchema),
+    [CIRCUIT_BREAKER_NS]: Type.Optional(circuitBreakerSchema),
+    [CIRCUIT_BREAKER_NS_LEGACY]: Type.Optional({ ...circuitBreakerSchema, description: 'Legacy spelling of qos/circuit-breaker; the short one wins when both are present.' }),
+    [HTTP_CACHE_NS]: Type.Optional(httpCacheSchema),
+    [HTTP_CACHE_NS_LEGACY]: Type.Optional({ ...httpCacheSchema, description: 'Legacy spelling of qos/http-cache; the short one wins when both are present.' }),
   },
   {
     description:

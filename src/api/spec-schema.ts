@@ -4,6 +4,18 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { BackendSchema, HTTP_METHODS, type BackendSpec } from './backend-schema.ts';
 import { duration, stringEnum, stringList, type CelRule } from './schema-helpers.ts';
+import {
+  CORS_NS,
+  CORS_NS_LEGACY,
+  corsSchema,
+  JSON_SCHEMA_NS,
+  JSON_SCHEMA_NS_LEGACY,
+  jsonSchemaSchema,
+  JWT_VALIDATOR_NS,
+  JWT_VALIDATOR_NS_LEGACY,
+  jwtValidatorSchema,
+} from './security-schema.ts';
+import { flatmapFilterSchema, RATELIMIT_ROUTER_NS, ROUTER_NS, ROUTER_NS_LEGACY, routerOptionsSchema, routerRateLimitSchema, staticProxySchema } from './qos-schema.ts';
 
 /** Endpoint output encodings (renderers). */
 export const OUTPUT_ENCODINGS = ['json', 'json-collection', 'string', 'no-op', 'negotiate', 'xml', 'yaml'] as const;
@@ -37,6 +49,8 @@ const endpointRules: CelRule[] = [
 const proxyOptions = Type.Object(
   {
     sequential: Type.Optional(Type.Boolean({ description: 'Call the backends one after another instead of in parallel.' })),
+    static: Type.Optional(staticProxySchema),
+    flatmap_filter: Type.Optional(flatmapFilterSchema),
   },
   {
     description: 'KrakenD proxy options of the endpoint.',
@@ -48,6 +62,15 @@ const endpointExtraConfig = Type.Object(
   {
     [PROXY_NS]: Type.Optional(proxyOptions),
     [PROXY_NS_LEGACY]: Type.Optional({ ...proxyOptions, description: 'Legacy spelling of proxy; proxy wins when both are present.' }),
+    [ROUTER_NS]: Type.Optional(routerOptionsSchema),
+    [ROUTER_NS_LEGACY]: Type.Optional({ ...routerOptionsSchema, description: 'Legacy spelling of router; router wins when both are present.' }),
+    [RATELIMIT_ROUTER_NS]: Type.Optional(routerRateLimitSchema),
+    [CORS_NS]: Type.Optional(corsSchema),
+    [CORS_NS_LEGACY]: Type.Optional({ ...corsSchema, description: 'Legacy spelling of security/cors; security/cors wins when both are present.' }),
+    [JWT_VALIDATOR_NS]: Type.Optional(jwtValidatorSchema),
+    [JWT_VALIDATOR_NS_LEGACY]: Type.Optional({ ...jwtValidatorSchema, description: 'Legacy spelling of auth/validator; auth/validator wins when both are present.' }),
+    [JSON_SCHEMA_NS]: Type.Optional(jsonSchemaSchema),
+    [JSON_SCHEMA_NS_LEGACY]: Type.Optional({ ...jsonSchemaSchema, description: 'Legacy spelling of validation/json-schema; validation/json-schema wins when both are present.' }),
   },
   {
     description:

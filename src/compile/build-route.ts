@@ -6,6 +6,8 @@ import type { BackendSpec, GatewayEndpointSpec } from '../api/index.ts';
 import type { Backend, BackendEncoding, HeaderFilter, QueryFilter, Route } from '../ir/index.ts';
 import { parseDurationMs } from './duration.ts';
 import { errorPolicy, strategy } from './extra-config.ts';
+import { backendOptions, routeOptions } from './qos-config.ts';
+import { securityOptions } from './security-config.ts';
 import { endpointParams, parseUrlPattern } from './url-pattern.ts';
 
 /** KrakenD's default endpoint timeout, also used for `timeout: 0`. */
@@ -52,6 +54,7 @@ function buildBackend(spec: GatewayEndpointSpec, backend: BackendSpec, index: nu
     errorPolicy: errorPolicy(backend),
     inputHeaders: backend.inputHeaders === undefined || backend.inputHeaders.length === 0 ? null : backend.inputHeaders.map((h) => h.toLowerCase()),
     inputQueryStrings: backend.inputQueryStrings === undefined || backend.inputQueryStrings.length === 0 ? null : [...backend.inputQueryStrings],
+    ...backendOptions(backend),
   };
 }
 
@@ -73,5 +76,7 @@ export function buildRoute(key: string, generation: number, spec: GatewayEndpoin
     inputQueryStrings: queryFilter(spec.inputQueryStrings),
     strategy: strategy(spec),
     backends: spec.backends.map((backend, i) => buildBackend(spec, backend, i, origins[i] ?? [])),
+    ...routeOptions(spec),
+    ...securityOptions(spec),
   };
 }

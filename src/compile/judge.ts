@@ -8,6 +8,8 @@ import { resolveBackend, type PreparedPolicy } from './backend-policy.ts';
 import { buildRoute } from './build-route.ts';
 import { parseDurationMs } from './duration.ts';
 import { extraConfigWarnings } from './extra-config.ts';
+import { qosWarnings } from './qos-config.ts';
+import { securityProblems, securityWarnings } from './security-config.ts';
 import { bound, MAX_ITEM, MAX_PROBLEMS } from './messages.ts';
 import { checkSchema, unknownFieldWarnings } from './schema-check.ts';
 import { specProblems } from './spec-rules.ts';
@@ -39,7 +41,7 @@ function routeText(spec: unknown): string {
 }
 
 function validSpecProblems(spec: GatewayEndpointSpec, resource: ResourceInput, prepared: PreparedPolicy) {
-  const problems = specProblems(spec);
+  const problems = [...specProblems(spec), ...securityProblems(spec)];
   const origins = spec.backends.map((backend, i) => {
     const resolved = resolveBackend(backend, i, prepared, resource.metadata.namespace);
     problems.push(...resolved.problems);
@@ -68,7 +70,7 @@ export function judge(resource: ResourceInput, prepared: PreparedPolicy): Judged
   let route: Route | null = null;
   if (!checked.ok) problems.push(...checked.problems);
   else {
-    warnings.push(...extraConfigWarnings(checked.spec), ...timeoutWarnings(checked.spec));
+    warnings.push(...extraConfigWarnings(checked.spec), ...qosWarnings(checked.spec), ...securityWarnings(checked.spec), ...timeoutWarnings(checked.spec));
     const valid = validSpecProblems(checked.spec, resource, prepared);
     problems.push(...valid.problems);
     if (problems.length === 0) route = buildRoute(key, generation, checked.spec, valid.origins);

@@ -3,7 +3,7 @@
  * the schema defaults, and names fields the way the API server does (`spec.backends[1].urlPattern`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { DNS_LABEL, GatewayEndpointSpecSchema, type GatewayEndpointSpec } from '../api/index.ts';
+import { DNS_LABEL, DURATION_PATTERN, GatewayEndpointSpecSchema, type GatewayEndpointSpec } from '../api/index.ts';
 import type { Problem } from './types.ts';
 
 let validator: ValidateFunction | undefined;
@@ -39,6 +39,7 @@ function describe(error: ErrorObject): { field: string; message: string } {
       return { field: `${field}.${String(params['missingProperty'])}`, message: 'is required' };
     case 'pattern':
       if (params['pattern'] === DNS_LABEL) return { field, message: 'must be a DNS label (lower-case letters, digits and -, starting and ending with a letter or digit)' };
+      if (params['pattern'] === DURATION_PATTERN) return { field, message: 'must be a Go duration such as 2s, 500ms or 1m30s' };
       return { field, message: error.message ?? 'does not match its pattern' };
     case 'enum':
       return { field, message: `must be one of ${(params['allowedValues'] as unknown[]).join(', ')}` };

@@ -42,6 +42,8 @@ export class BoundedBody extends Transform {
 type BodyMode = 'stream' | 'buffer' | 'none';
 
 function bodyModeOf(route: Route): BodyMode {
+  // The JSON Schema reads the whole body before any backend sees it.
+  if (route.jsonSchema !== undefined) return 'buffer';
   if (route.backends.length === 1 && route.concurrentCalls <= 1) return 'stream';
   const copies = route.concurrentCalls > 1 || route.backends.some((b) => b.method !== 'GET');
   return copies ? 'buffer' : 'none';

@@ -3,8 +3,9 @@
  *   1. accounting — pins the table the request starts on (it finishes there whatever `load()`
  *                   does meanwhile), counts it in flight until the response closes, records
  *                   status and duration, and is the last-resort error boundary;
- *   2. dispatch   — route match (404/405), param checker (400), request reading (413), the
- *                   route's proxy stack, the response writer.
+ *   2. dispatch   — route match (404/405; a CORS preflight is answered on the miss), param
+ *                   checker (400), CORS headers, JWT (401/403), router rate limit (429/503),
+ *                   request reading (413), the route's proxy stack, the response writer.
  * Koa's own response handling is bypassed (`ctx.respond = false`): respond.ts writes every byte.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,9 +13,10 @@ import Koa from 'koa';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Backend, Route, RouteTable } from '../ir/index.ts';
-import { type BackendOutcome, PoolRegistry, gatewayError, toGatewayError } from '../proxy/index.ts';
+import { type BackendOutcome, PoolRegistry, QosState, gatewayError, toGatewayError } from '../proxy/index.ts';
 import { type GatewayMetrics, createGatewayMetrics } from './metrics.ts';
 import { resolveRoute } from './match.ts';
+import { corsAtPath, isPreflight } from './cors.ts';
 import { X_KRAKEND, writeError, writeNoop, writeResult, writeRouterMiss } from './respond.ts';
 import type { RouteRuntime, TableRuntime } from './runtime.ts';
 import { TableSlot } from './table-slot.ts';
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   readonly maxBodyBytes?: number;
   /** Connection pools shared across tables. @default a registry owned (and closed) by the gateway */
   readonly pools?: PoolRegistry;
+  /** Rate limiters, circuit breakers and HTTP caches kept across tables (tests inject a clock). @default new QosState() */
+  readonly state?: QosState;
 }
 
 /** A running data plane whose route table can be swapped without dropping a request. */
@@ -84,11 +88,22 @@ function dispatch(settings: Settings): Koa.Middleware<State> {
     const { req, res } = ctx;
     const match = resolveRoute(ctx.state.runtime, req.method ?? 'GET', req.url ?? '/');
     if (match.kind === 'miss') {
+      // No route answers OPTIONS: a CORS preflight is answered here, before routing, without X-Krakend.
+      if (isPreflight(req) && corsAtPath(ctx.state.runtime, req)?.preflight(req, res) === true) return;
       if (match.error.status === 404 || match.error.status === 405) writeRouterMiss(res, settings.versionHeader, match.error);
       else writeError(res, match.error, false);
       return;
     }
     const entry = (ctx.state.entry = match.runtime);
+    entry.cors?.actual(req, res);
+    let params = match.params;
+    if (entry.authorize !== null) {
+      const auth = await entry.authorize(req, params);
+      if (auth.error !== undefined) return writeError(res, auth.error, false);
+      params = auth.params;
+    }
+    const limited = entry.limit?.(req, params) ?? null;
+    if (limited !== null) return writeError(res, limited, false);
     res.setHeader(X_KRAKEND, settings.versionHeader);
     const controller = new AbortController();
     res.once('close', () => {
@@ -96,7 +111,7 @@ function dispatch(settings: Settings): Koa.Middleware<State> {
     });
     let body: unknown = null;
     try {
-      const request = await entry.read(req, match.rawQuery, match.params);
+      const request = await entry.read(req, match.rawQuery, params);
       body = request.body;
       const result = await entry.proxy(request, controller.signal);
       if (result.noop !== undefined) writeNoop(res, result.noop);
@@ -106,7 +121,7 @@ function dispatch(settings: Settings): Koa.Middleware<State> {
       const error = tooLarge ? gatewayError('KOAXY_BODY_TOO_LARGE') : toGatewayError(err);
       if (error.code === 'KOAXY_INTERNAL') settings.logger.error({ err, route: entry.route.id }, 'request failed unexpectedly');
       else settings.logger.debug({ err: error, route: entry.route.id }, 'request failed');
-      writeError(res, error, true);
+      writeError(res, error, true, entry.route.returnErrorMsg === true);
     }
   };
 }
@@ -124,7 +139,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const settings: Settings = { ...options, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES };
   const metrics = createGatewayMetrics(options.registry);
   const pools = options.pools ?? new PoolRegistry();
-  const slot = new TableSlot({ ...settings, pools, metrics, observeBackend: backendObserver(metrics) }, options.logger);
+  const state = options.state ?? new QosState();
+  const slot = new TableSlot({ ...settings, pools, state, metrics, observeBackend: backendObserver(metrics) }, options.logger);
 
   const app = new Koa();
   app.on('error', (err: unknown) => options.logger.error({ err }, 'unexpected error in the data plane'));

@@ -4,7 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { BackendStatusError, GatewayError, type NoopResponse, type ProxyResult } from '../proxy/index.ts';
+import { BackendStatusError, BodyValidationError, ERRORS, type ErrorCode, GatewayError, MergeError, type NoopResponse, type ProxyResult } from '../proxy/index.ts';
 import { renderBody } from './render.ts';
 import type { RouteRuntime } from './runtime.ts';
 
@@ -41,10 +41,23 @@ export function writeNoop(res: ServerResponse, noop: NoopResponse): void {
 }
 
 /**
- * Writes a failed request: the error's status (a backend's under `return_error_code`, else 500),
- * an empty body without Content-Type unless the error is exposed.
+ * The client text of a failure under `return_error_msg` (spec §1.6): a backend body kept by
+ * `return_error_code`, else the catalog message (never the internal detail with addresses);
+ * a merge joins its parts with `\n`.
  */
-export function writeError(res: ServerResponse, err: GatewayError, handler: boolean): void {
+function errorText(err: GatewayError): string {
+  if (err instanceof BackendStatusError) return err.body.toString('utf8');
+  if (err instanceof MergeError) return err.errors.map(errorText).join('\n');
+  if (err instanceof BodyValidationError) return err.message;
+  return ERRORS[err.code as ErrorCode]?.message ?? err.message;
+}
+
+/**
+ * Writes a failed request: the error's status (a backend's under `return_error_code`, else 500),
+ * an empty body without Content-Type unless the error is exposed or the route sets
+ * `return_error_msg` (then the error text, with the backend's Content-Type when it kept one).
+ */
+export function writeError(res: ServerResponse, err: GatewayError, handler: boolean, showMessage = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -52,12 +65,13 @@ export function writeError(res: ServerResponse, err: GatewayError, handler: bool
   const status = err instanceof BackendStatusError ? err.statusCode : err.status === 499 ? 500 : err.status;
   if (handler) res.setHeader(X_KRAKEND_COMPLETED, 'false');
   res.statusCode = status;
-  if (!err.expose) {
+  if (!err.expose && !showMessage) {
     res.end();
     return;
   }
-  const body = err.message;
-  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  const body = err.expose ? err.message : errorText(err);
+  const backendType = err instanceof BackendStatusError && !err.expose ? err.contentType : '';
+  res.setHeader('Content-Type', backendType !== '' ? backendType : 'text/plain; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }

@@ -6,9 +6,12 @@
  */
 import FindMyWay from 'find-my-way';
 import type { HttpMethod, Route, RouteTable } from '../ir/index.ts';
-import { type EndpointProxyDeps, type Proxy, createEndpointProxy, originOf } from '../proxy/index.ts';
+import { type EndpointProxyDeps, type Proxy, QosState, createEndpointProxy, originOf } from '../proxy/index.ts';
 import { type ReaderOptions, type RequestReader, createRequestReader } from './client-request.ts';
 import type { GatewayMetrics } from './metrics.ts';
+import { type RouterLimiter, createRouterLimiter } from './rate-limit.ts';
+import { type Cors, createCors } from './cors.ts';
+import { type Authorizer, createJwtValidator } from './jwt-validator.ts';
 
 /** Everything a request needs about its route, built once per table. */
 export interface RouteRuntime {
@@ -19,6 +22,12 @@ export interface RouteRuntime {
   readonly params: readonly (readonly [string, string])[];
   /** The `Cache-Control` value of complete responses, or null. */
   readonly cacheControl: string | null;
+  /** `qos/ratelimit/router`, checked before the handler (no X-Krakend on its 429/503); null for none. */
+  readonly limit: RouterLimiter | null;
+  /** `security/cors` of the route (preflights of its path, headers of actual requests); null for none. */
+  readonly cors: Cors | null;
+  /** `auth/validator`, checked before the rate limit (401/403 without X-Krakend); null for none. */
+  readonly authorize: Authorizer | null;
   /** Records one answered request: its status and duration (metric children bound per route). */
   readonly observe: (method: string, status: number, seconds: number) => void;
 }
@@ -58,11 +67,12 @@ export class TableRuntime {
     this.#router = FindMyWay({ caseSensitive: true, ignoreTrailingSlash: false, ignoreDuplicateSlashes: false, maxParamLength: 65_535 });
     const origins = new Set<string>();
     const methods = new Set<HttpMethod>();
+    const stateful = { ...deps, state: deps.state ?? new QosState() };
     for (const route of table.routes) {
       for (const backend of route.backends) for (const host of backend.hosts) origins.add(originOf(host));
       methods.add(route.method);
       const { path, keys } = routerPath(route.path);
-      this.#router.on(route.method, path, () => {}, buildRoute(route, keys, deps));
+      this.#router.on(route.method, path, () => {}, buildRoute(route, keys, stateful));
     }
     this.origins = origins;
     this.methods = [...methods];
@@ -121,8 +131,11 @@ function createObserver(route: Route, metrics: GatewayMetrics): RouteRuntime['ob
   };
 }
 
-function buildRoute(route: Route, keys: readonly string[], deps: RuntimeDeps): RouteRuntime {
+function buildRoute(route: Route, keys: readonly string[], deps: RuntimeDeps & { readonly state: QosState }): RouteRuntime {
   return {
+    limit: createRouterLimiter(route, deps.state),
+    cors: route.cors === undefined ? null : createCors(route.cors),
+    authorize: route.jwt === undefined ? null : createJwtValidator(route.jwt, deps.state),
     route,
     proxy: createEndpointProxy(route, deps),
     read: createRequestReader(route, deps),

@@ -32,12 +32,15 @@ export class TableSlot {
     try {
       next = new TableRuntime(table, this.#deps);
     } catch (err) {
+      this.#deps.state?.rollback();
       this.#deps.metrics.swaps.labels('error').inc();
       this.#sweep();
       throw err;
     }
     const previous = this.#current;
     this.#current = next;
+    // Unchanged routes took over their limiters, breakers and caches; the rest is dropped.
+    this.#deps.state?.commit();
     this.#deps.metrics.swaps.labels('ok').inc();
     this.#deps.metrics.routes.set(table.routes.length);
     if (previous !== null) {

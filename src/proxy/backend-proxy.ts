@@ -11,7 +11,9 @@ import { DecodeError, decodeBody } from './decode.ts';
 import { BackendStatusError, GatewayError, gatewayError } from './errors.ts';
 import { createEntityFormatter } from './formatter.ts';
 import { markGoStruct } from './json.ts';
+import type { CachedAnswer, HttpCache } from './http-cache.ts';
 import type { PoolRegistry } from './pool-registry.ts';
+import type { QosState } from './qos-state.ts';
 import { type OutgoingHeaders, createHeaderBuilder, createQueryFilter, createRoundRobin, createUrlBuilder, isHopByHop } from './request-builder.ts';
 import type { Proxy, ProxyData, ProxyRequest, ProxyResult } from './types.ts';
 
@@ -23,6 +25,14 @@ const MAX_REDIRECTS = 10;
 export interface BackendProxyDeps {
   /** Pools shared across tables; the backend acquires its hosts' pools at build time. */
   readonly pools: PoolRegistry;
+  /** Limiters, breakers and caches kept across tables. @default fresh state per build */
+  readonly state?: QosState;
+}
+
+/** Per-backend options the endpoint factory resolves from the shared state. */
+export interface BackendProxyOptions {
+  /** The `qos/http-cache` of this backend (GET answers only). */
+  readonly cache?: HttpCache | undefined;
 }
 
 interface Call {
@@ -74,7 +84,7 @@ async function readBody(res: Dispatcher.ResponseData, gzipped: boolean): Promise
   return raw;
 }
 
-function header(res: Dispatcher.ResponseData, name: string): string {
+function header(res: CachedAnswer, name: string): string {
   const value = res.headers[name];
   return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
 }
@@ -111,7 +121,7 @@ function classify(err: unknown, signal: AbortSignal, what: string): GatewayError
  * `backend.errorPolicy`: `default` fails, `details` becomes `{"error_<name>": …}` data (not
  * formatted, incomplete, not an error), `code` fails with a `BackendStatusError`.
  */
-export function createBackendProxy(backend: Backend, deps: BackendProxyDeps): Proxy {
+export function createBackendProxy(backend: Backend, deps: BackendProxyDeps, options: BackendProxyOptions = {}): Proxy {
   const buildUrl = createUrlBuilder(backend.url);
   const filterQuery = createQueryFilter(backend.inputQueryStrings);
   const buildHeaders = createHeaderBuilder(backend);
@@ -121,6 +131,7 @@ export function createBackendProxy(backend: Backend, deps: BackendProxyDeps): Pr
   const format = noop ? null : createEntityFormatter(backend);
   const policy = backend.errorPolicy;
   const label = `[${backend.method} ${backend.urlPattern}]`;
+  const cache = noop || backend.method !== 'GET' ? null : (options.cache ?? null);
 
   return async (req, signal) => {
     const target = targets[nextHost()]!;
@@ -130,10 +141,14 @@ export function createBackendProxy(backend: Backend, deps: BackendProxyDeps): Pr
       url = target.base + pathAndQuery;
       const basePath = target.base.length > target.origin.length ? target.base.slice(target.origin.length) : '';
       const call: Call = { dispatcher: target.dispatcher, origin: target.origin, path: basePath + pathAndQuery, method: backend.method, headers: buildHeaders(req.headers, req.bodyLength), body: req.body };
-      const res = await send(call, deps.pools, signal);
-      if (noop) return noopResult(res);
-      const body = await readBody(res, true);
-      const status = res.statusCode;
+      let res = cache?.lookup(url, call.headers) ?? null;
+      if (res === null) {
+        const sent = await send(call, deps.pools, signal);
+        if (noop) return noopResult(sent);
+        res = { statusCode: sent.statusCode, headers: sent.headers, body: await readBody(sent, true) };
+        cache?.store(url, call.headers, res);
+      }
+      const { body, statusCode: status } = res;
       if (status !== 200 && status !== 201) {
         const message = `invalid status code ${status} ${label}: ${url}`;
         if (policy.kind === 'details') return { data: { [`error_${policy.name}`]: errorDetails(status, body, header(res, 'content-type')) }, complete: false, errors: [] };

@@ -44,7 +44,8 @@ describe('decodeBody()', () => {
     ['json: a truncated body', 'json', false, '{"a":', 'unexpected EOF'],
     ['json: not JSON', 'json', false, '<html>', /./],
     ['safejson: an empty body', 'safejson', false, '', 'EOF'],
-    ['xml: not supported yet', 'xml', false, '<a/>', /xml decoding is not supported yet/],
+    ['xml: an empty body', 'xml', false, '', 'EOF'],
+    ['xml: a malformed body', 'xml', false, '<a><b></a>', /^xml: /],
   ];
   for (const [what, encoding, isCollection, body, message] of ko) {
     it(`rejects ${what}`, () => {

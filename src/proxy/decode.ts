@@ -3,12 +3,12 @@
  * the rest of the pipe, exactly like lura's `encoding` package.
  */
 import type { BackendEncoding } from '../ir/index.ts';
+import { DecodeError } from './decode-error.ts';
 import { isJsonObject, parseJson } from './json.ts';
+import { decodeXml } from './xml-decode.ts';
 
-/** A backend body the backend's `encoding` cannot read; the backend call counts as failed. */
-export class DecodeError extends Error {
-  override name = 'DecodeError';
-}
+export { DecodeError };
+
 
 function parse(body: Buffer): unknown {
   try {
@@ -51,7 +51,7 @@ function decodeSafeJson(body: Buffer): Record<string, unknown> {
 /**
  * Decodes a backend body with the backend's `encoding` into the object the entity formatter
  * receives; throws `DecodeError` when the body does not fit (empty `json` body → `EOF`).
- * `no-op` never reaches this function (the pipeline streams it); `xml` is not supported yet.
+ * `no-op` never reaches this function (the pipeline streams it).
  */
 export function decodeBody(encoding: BackendEncoding, isCollection: boolean, body: Buffer): Record<string, unknown> {
   switch (encoding) {
@@ -62,7 +62,7 @@ export function decodeBody(encoding: BackendEncoding, isCollection: boolean, bod
     case 'string':
       return { content: body.toString('utf8') };
     case 'xml':
-      throw new DecodeError('xml decoding is not supported yet (backend encoding "xml")');
+      return decodeXml(body, isCollection);
     case 'no-op':
       throw new DecodeError('no-op bodies are streamed, never decoded');
   }

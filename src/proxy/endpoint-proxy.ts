@@ -1,17 +1,25 @@
 /**
  * The factory (lura `proxy/factory.go`): one call per route at table build time assembles the
  * whole stack, read top to bottom —
- *   endpoint deadline (route timeout)
+ *   request body JSON Schema (`validation/json-schema`, 400 before any backend call)
+ *   → endpoint deadline (route timeout)
+ *   → static data (`proxy.static`) → endpoint flatmap (≥ 2 backends)
  *   → merge (parallel or sequential, 85 % of the timeout; skipped for a single backend)
- *   → per backend: concurrent calls (when > 1) → request building → round robin → send →
+ *   → per backend: concurrent calls (when > 1) → circuit breaker → proxy rate limit → request building → round robin → send →
  *     status policy → decode → entity formatter.
  */
 import { finished } from 'node:stream';
 import type { Backend, Route } from '../ir/index.ts';
 import { type BackendProxyDeps, createBackendProxy } from './backend-proxy.ts';
+import { CircuitBreaker, withCircuitBreaker, withProxyRateLimit } from './circuit-breaker.ts';
+import { HttpCache } from './http-cache.ts';
+import { QosState } from './qos-state.ts';
+import { TokenBucket } from './token-bucket.ts';
 import { withDeadline } from './deadline.ts';
 import { toGatewayError } from './errors.ts';
 import { createParallelMerge, createSequentialMerge, isResponseParam } from './merge-proxy.ts';
+import { withFlatmap, withStatic } from './static-proxy.ts';
+import { withJsonSchema } from './json-schema.ts';
 import type { Proxy, ProxyResult } from './types.ts';
 
 /** Share of the endpoint timeout concurrent calls may use (lura `NewConcurrentMiddleware`). */
@@ -85,10 +93,31 @@ function withEndpointDeadline(inner: Proxy, timeoutMs: number): Proxy {
   };
 }
 
+/**
+ * One backend with its QoS layers (spec §0.1 step 6: circuit breaker → proxy rate limit → call
+ * through the HTTP cache). Their state is looked up in `state` by route, backend and config, so
+ * an unchanged backend keeps it across table swaps.
+ */
+function createBackendStack(route: Route, backend: Backend, deps: BackendProxyDeps, state: QosState): Proxy {
+  const id = (feature: string, config: unknown): string => JSON.stringify([feature, route.id, backend.index, backend.hosts, backend.urlPattern, config]);
+  const cacheConfig = backend.httpCache;
+  const cache =
+    cacheConfig === undefined
+      ? undefined
+      : state.get(cacheConfig.shared ? JSON.stringify(['http-cache:shared', cacheConfig]) : id('http-cache', cacheConfig), () => new HttpCache(cacheConfig, state.now));
+  let proxy = createBackendProxy(backend, deps, { cache });
+  const limit = backend.rateLimit;
+  if (limit !== undefined) proxy = withProxyRateLimit(proxy, state.get(id('ratelimit', limit), () => new TokenBucket(limit, state.now)), state.now);
+  const breaker = backend.circuitBreaker;
+  if (breaker !== undefined) proxy = withCircuitBreaker(proxy, state.get(id('breaker', breaker), () => new CircuitBreaker(breaker, state.now)));
+  return proxy;
+}
+
 /** Assembles the proxy stack of `route` (see the file comment for the order). */
 export function createEndpointProxy(route: Route, deps: EndpointProxyDeps): Proxy {
+  const state = deps.state ?? new QosState();
   const backends = route.backends.map((backend) => {
-    let proxy = createBackendProxy(backend, deps);
+    let proxy = createBackendStack(route, backend, deps, state);
     if (deps.observeBackend !== undefined) proxy = observed(proxy, deps.observeBackend(route, backend));
     return route.concurrentCalls > 1 ? createConcurrentProxy(proxy, route.concurrentCalls, route.timeoutMs) : proxy;
   });
@@ -99,5 +128,9 @@ export function createEndpointProxy(route: Route, deps: EndpointProxyDeps): Prox
     const respParams = route.backends.map((b) => b.url.flatMap((p) => (p.kind === 'param' && isResponseParam(p.name) ? [p.name] : [])));
     inner = createSequentialMerge(backends, respParams, route.timeoutMs);
   } else inner = createParallelMerge(backends, route.timeoutMs);
-  return withEndpointDeadline(inner, route.timeoutMs);
+  if (route.flatmap !== undefined && route.flatmap.length > 0 && backends.length > 1) inner = withFlatmap(inner, route.flatmap);
+  if (route.static !== undefined) inner = withStatic(inner, route.static);
+  const proxy = withEndpointDeadline(inner, route.timeoutMs);
+  // validation/json-schema runs before static and merge (spec §0.1 step 5).
+  return route.jsonSchema === undefined ? proxy : withJsonSchema(proxy, route.jsonSchema);
 }

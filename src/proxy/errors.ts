@@ -55,6 +55,14 @@ export const ERRORS = Object.freeze({
   KOAXY_CLIENT_CANCELED: spec('KOAXY_CLIENT_CANCELED', 499, false, 'context canceled'),
   KOAXY_ALL_BACKENDS_FAILED: spec('KOAXY_ALL_BACKENDS_FAILED', 500, false, 'all backends failed'),
   KOAXY_INTERNAL: spec('KOAXY_INTERNAL', 500, false, 'internal server error'),
+  KOAXY_CIRCUIT_OPEN: spec('KOAXY_CIRCUIT_OPEN', 500, false, 'circuit breaker is open'),
+  KOAXY_CIRCUIT_BUSY: spec('KOAXY_CIRCUIT_BUSY', 500, false, 'too many requests'),
+  KOAXY_BACKEND_RATE_LIMITED: spec('KOAXY_BACKEND_RATE_LIMITED', 500, false, 'rate limit exceded'),
+  KOAXY_RATE_LIMITED: spec('KOAXY_RATE_LIMITED', 429, false, 'too many requests from this client'),
+  KOAXY_SERVICE_RATE_LIMITED: spec('KOAXY_SERVICE_RATE_LIMITED', 503, false, 'endpoint rate limit reached'),
+  KOAXY_UNAUTHORIZED: spec('KOAXY_UNAUTHORIZED', 401, false, 'missing or invalid token'),
+  KOAXY_FORBIDDEN: spec('KOAXY_FORBIDDEN', 403, false, 'token roles or scopes not allowed'),
+  KOAXY_INVALID_BODY: spec('KOAXY_INVALID_BODY', 400, false, 'request body does not match the JSON schema'),
 });
 
 /** A catalog code. */

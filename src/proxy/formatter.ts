@@ -5,6 +5,7 @@
  * per-request part.
  */
 import type { Backend } from '../ir/index.ts';
+import { createFlatmap } from './flatmap.ts';
 import { isJsonObject, setKey } from './json.ts';
 
 /** Formats one decoded backend response; may change and return the object it is given. */
@@ -131,9 +132,20 @@ function applyMapping(mapping: readonly (readonly [string, string])[], data: Rec
 
 const identity: EntityFormatter = (data) => data;
 
+/** lura's `flatmapFormatter`: target → flatmap ops → group; allow, deny and mapping are ignored. */
+function flatmapFormatter(target: readonly string[] | null, ops: EntityFormatter, group: string | null): EntityFormatter {
+  return (input) => {
+    const data = ops(target === null ? input : extractTarget(target, input));
+    if (group === null) return data;
+    const grouped: Record<string, unknown> = {};
+    setKey(grouped, group, data);
+    return grouped;
+  };
+}
+
 /**
  * Builds the per-request formatter of a backend from its target, allow/deny, mapping and group
- * (flatmap is not supported yet). The formatter may change the freshly decoded object it is
+ * (or target, flatmap and group when `flatmap_filter` is set). The formatter may change the freshly decoded object it is
  * given (deny and mapping work in place) and returns the formatted data; when nothing is
  * configured it is the identity.
  */
@@ -144,6 +156,7 @@ export function createEntityFormatter(backend: Backend): EntityFormatter {
   // lura keeps only the part of the new name before the first dot.
   const mapping = backend.mapping.map(([from, to]) => [from, to.split('.')[0]!] as const);
   const group = backend.group === '' ? null : backend.group;
+  if (backend.flatmap !== undefined && backend.flatmap.length > 0) return flatmapFormatter(target, createFlatmap(backend.flatmap), group);
   if (target === null && allow === null && deny === null && mapping.length === 0 && group === null) return identity;
 
   return (input) => {

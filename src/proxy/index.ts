@@ -18,3 +18,8 @@ export { HOP_BY_HOP, isHopByHop, createUrlBuilder, createQueryFilter, createHead
 export { escapedPath, encodeQuery, parseQuery, pathUnescape, queryEscape, queryUnescape, UrlEscapeError } from './url.ts';
 export { ERRORS, GatewayError, BackendStatusError, MergeError, gatewayError, toGatewayError, type ErrorCode, type ErrorSpec } from './errors.ts';
 export type { Proxy, ProxyRequest, ProxyResult, ProxyData, NoopResponse, HeaderMap } from './types.ts';
+export { QosState, type Clock } from './qos-state.ts';
+export { TokenBucket, KeyedBuckets } from './token-bucket.ts';
+export { CircuitBreaker } from './circuit-breaker.ts';
+export { HttpCache } from './http-cache.ts';
+export { withJsonSchema, BodyValidationError } from './json-schema.ts';
