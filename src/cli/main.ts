@@ -7,8 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
+import { isClusterPrimary, superviseWorkers, workerPorts } from './cluster.ts';
 import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
 import { startStandalone } from './standalone.ts';
+import { runImportKrakend } from './import-krakend.ts';
 import { validateFiles } from './validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -24,6 +26,7 @@ const servingFlags = {
 
 const standaloneFlags = {
   endpoints: { type: 'string', multiple: true, help: 'GatewayEndpoint files or folders (repeatable)' },
+  workers: { type: 'string', default: '1', help: 'processes sharing the data port (status/admin ports: worker 0 only)' },
   ...servingFlags,
 } as const satisfies Record<string, FlagSpec>;
 
@@ -32,6 +35,7 @@ const usage = `koaxy — a KrakenD-compatible API gateway for Kubernetes
 Usage:
   koaxy standalone --endpoints PATH... [flags]   files → compile → proxy in one process, hot reload
   koaxy validate FILE...                         offline compile; prints problems; non-zero on any
+  koaxy import-krakend krakend.json [--namespace NS]  KrakenD v3 config → GatewayEndpoint YAML; unsupported parts on stderr
   koaxy version
 
 Flags of standalone:
@@ -43,12 +47,14 @@ async function runStandalone(args: readonly string[]): Promise<void> {
   const paths = [...((values['endpoints'] as string[] | undefined) ?? []), ...positionals];
   if (paths.length === 0) throw new UsageError('--endpoints needs at least one file or folder');
   const logger = pino({ level: String(values['log-level']) });
+  const workers = Number(values['workers']);
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(values['workers'])}`);
+  if (isClusterPrimary(workers)) return superviseWorkers(workers, logger);
   const gateway = await startStandalone({
     paths,
     bind: String(values['bind']),
     port: portFlag(values, 'port'),
-    statusPort: portFlag(values, 'status-port'),
-    adminPort: portFlag(values, 'admin-port'),
+    ...workerPorts({ statusPort: portFlag(values, 'status-port'), adminPort: portFlag(values, 'admin-port') }),
     logger,
     versionHeader: VERSION_HEADER,
   });
@@ -70,6 +76,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'validate':
       if (rest.length === 0) throw new UsageError('validate needs at least one file or folder');
       return validateFiles(rest, process.stdout);
+    case 'import-krakend':
+      return runImportKrakend(rest, process.env, process.stdout, process.stderr);
     case 'version':
     case '--version':
       process.stdout.write(`koaxy ${pkg.version}\n`);
