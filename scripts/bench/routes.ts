@@ -65,7 +65,8 @@ async function startGateway(dir: string, port: number): Promise<ChildProcess> {
 
 async function measure(url: string): Promise<number> {
   const started = performance.now();
-  const result = await autocannon({ url, connections, amount: requests, pipelining: 1 });
+  // sampleInt: autocannon reports at its next sample tick (1 s by default), which rounds short runs up.
+  const result = await autocannon({ url, connections, amount: requests, pipelining: 1, sampleInt: 20 });
   const seconds = (performance.now() - started) / 1000;
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.total / seconds;
