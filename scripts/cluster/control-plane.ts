@@ -99,6 +99,10 @@ export class ControlPlane {
   #server = '';
   #stopping = false;
   #onCrash: ((name: string, tail: string) => void) | undefined;
+  /** How to start kube-apiserver again after {@link stopApiServer}. */
+  #apiserver: { bin: string; args: string[]; ca: Buffer } | undefined;
+  /** Processes stopped on purpose (their exit is not a crash). */
+  readonly #paused = new Set<string>();
 
   /** The temporary directory holding data, certificates, logs and the kubeconfig ('' before start). */
   get dir(): string {
@@ -157,8 +161,9 @@ export class ControlPlane {
       return res.ok && (await res.text()).includes('"health":"true"');
     });
     this.#server = `https://127.0.0.1:${apiPort}`;
-    this.#spawn('kube-apiserver', bins.kubeApiserver, apiserverArgs(this.dir, certs, etcdUrl, apiPort, options.etcdPrefix));
     const ca = readFileSync(certs.caCert);
+    this.#apiserver = { bin: bins.kubeApiserver, args: apiserverArgs(this.dir, certs, etcdUrl, apiPort, options.etcdPrefix), ca };
+    this.#spawn('kube-apiserver', this.#apiserver.bin, this.#apiserver.args);
     await this.#waitFor('kube-apiserver /readyz', deadline, async () => {
       const res = await httpsGet(`${this.#server}/readyz`, ca);
       return res.status === 200 && res.body.trim() === 'ok';
@@ -178,7 +183,7 @@ export class ControlPlane {
     this.#exited.set(name, new Promise((resolve) => {
       child.once('exit', () => {
         resolve();
-        if (!this.#stopping) this.#onCrash?.(name, logTail(join(this.dir, `${name}.log`)));
+        if (!this.#stopping && !this.#paused.has(name)) this.#onCrash?.(name, logTail(join(this.dir, `${name}.log`)));
       });
       child.once('error', () => resolve());
     }));
@@ -196,6 +201,34 @@ export class ControlPlane {
     }
     const logs = [...this.#children.keys()].map((name) => `--- ${name}.log\n${logTail(join(this.dir, `${name}.log`))}`);
     throw new Error(`timed out waiting for ${what}\n${logs.join('\n')}`);
+  }
+
+  /**
+   * Stops kube-apiserver only (SIGTERM, SIGKILL after 5 s); etcd and the data stay, so
+   * {@link startApiServer} brings the same API back on the same port (resilience tests).
+   */
+  async stopApiServer(): Promise<void> {
+    const child = this.#children.get('kube-apiserver');
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    this.#paused.add('kube-apiserver');
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await this.#exited.get('kube-apiserver');
+    clearTimeout(timer);
+  }
+
+  /** Starts kube-apiserver again after {@link stopApiServer} and waits for `/readyz`. */
+  async startApiServer(timeoutMs = 60_000): Promise<void> {
+    const api = this.#apiserver;
+    if (api === undefined) throw new Error('startApiServer() before start()');
+    const child = this.#children.get('kube-apiserver');
+    if (child && child.exitCode === null && child.signalCode === null) return;
+    this.#spawn('kube-apiserver', api.bin, api.args);
+    this.#paused.delete('kube-apiserver');
+    await this.#waitFor('kube-apiserver /readyz', Date.now() + timeoutMs, async () => {
+      const res = await httpsGet(`${this.#server}/readyz`, api.ca);
+      return res.status === 200 && res.body.trim() === 'ok';
+    });
   }
 
   /** Stops kube-apiserver then etcd (SIGTERM, SIGKILL after 5 s) and removes the directory. */

@@ -10,6 +10,8 @@ import { pino } from 'pino';
 import { isClusterPrimary, superviseWorkers, workerPorts } from './cluster.ts';
 import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
 import { startStandalone } from './standalone.ts';
+import { controllerHelp, runController } from './controller.ts';
+import { proxyHelp, runProxy } from './proxy.ts';
 import { runImportKrakend } from './import-krakend.ts';
 import { validateFiles } from './validate.ts';
 
@@ -34,12 +36,20 @@ const usage = `koaxy — a KrakenD-compatible API gateway for Kubernetes
 
 Usage:
   koaxy standalone --endpoints PATH... [flags]   files → compile → proxy in one process, hot reload
+  koaxy proxy --state-dir DIR [flags]            the data plane of the pod: serves DIR/route-table.json, follows it
+  koaxy controller --state-dir DIR [flags]       the sidecar: watches GatewayEndpoints, writes the table and status
   koaxy validate FILE...                         offline compile; prints problems; non-zero on any
   koaxy import-krakend krakend.json [--namespace NS]  KrakenD v3 config → GatewayEndpoint YAML; unsupported parts on stderr
   koaxy version
 
 Flags of standalone:
 ${flagHelp(standaloneFlags)}
+
+Flags of proxy:
+${proxyHelp}
+
+Flags of controller:
+${controllerHelp}
 `;
 
 async function runStandalone(args: readonly string[]): Promise<void> {
@@ -72,6 +82,12 @@ async function main(argv: readonly string[]): Promise<number> {
   switch (command) {
     case 'standalone':
       await runStandalone(rest);
+      return -1;
+    case 'proxy':
+      await runProxy(rest, process.env, VERSION_HEADER);
+      return -1;
+    case 'controller':
+      await runController(rest, process.env);
       return -1;
     case 'validate':
       if (rest.length === 0) throw new UsageError('validate needs at least one file or folder');

@@ -39,6 +39,10 @@ export interface Cluster {
   helm(args: readonly string[], input?: string): Promise<CommandResult>;
   /** Creates a fresh namespace `PREFIX-N-XXXX` and returns its name (never deleted: no GC here). */
   namespace(prefix: string): Promise<string>;
+  /** Stops kube-apiserver only (etcd keeps the data); for resilience tests. */
+  stopApiServer(): Promise<void>;
+  /** Starts kube-apiserver again on the same address and waits until it is ready. */
+  startApiServer(): Promise<void>;
 }
 
 let started: Promise<Cluster> | undefined;
@@ -97,6 +101,8 @@ function makeCluster(current: ControlPlane, bins: ClusterBinaries): Cluster {
       await cluster.kubectlOk(['create', 'namespace', name]);
       return name;
     },
+    stopApiServer: () => current.stopApiServer(),
+    startApiServer: () => current.startApiServer(),
   };
   return cluster;
 }
