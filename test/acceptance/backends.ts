@@ -4,7 +4,9 @@
  * /redirect/), a stand-in for KrakenD itself (`/__debug` and gin's 404, which CE's config calls
  * as http://127.0.0.1:8080) and lura's b1…b12 (`lura/test/integration_test.go`).
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type JWK, SignJWT } from 'jose';
 import { type Upstream, startUpstream } from '../e2e/helpers.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
@@ -83,9 +85,32 @@ const XML = `<?xml version="1.0" encoding="UTF-8"?>
   </social>
 </user>`;
 
-const ceMock: Handler = (req, res, body) => {
+/**
+ * CE's `/jwk/symmetric` set (`sim1` A128KW, `sim2` HS256), with fresh random secrets each run:
+ * CE's published tokens are signed with its fixed secret and expired on 2025-01-01.
+ */
+function symmetricJwks(): { keys: JWK[] } {
+  return {
+    keys: [
+      { kty: 'oct', alg: 'A128KW', k: randomBytes(16).toString('base64url'), kid: 'sim1' },
+      { kty: 'oct', k: randomBytes(64).toString('base64url'), kid: 'sim2', alg: 'HS256' },
+    ],
+  };
+}
+
+/** The ServeMux subtrees of CE's mock: a request for the root without its slash is redirected. */
+const SUBTREES = ['/param_forwarding', '/collection', '/delayed', '/redirect'];
+
+const ceMock = (jwks: { keys: JWK[] }): Handler => (req, res, body) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const path = url.pathname;
+  if (path === '/jwk/symmetric') return json(res, jwks);
+  if (SUBTREES.includes(path)) {
+    // Go's ServeMux: 301 to the subtree root, query kept (Go's client then adds a Referer).
+    const location = `${path}/${url.search}`;
+    res.writeHead(301, { location, 'content-type': 'text/html; charset=utf-8' });
+    return void res.end(`<a href="${location}">Moved Permanently</a>.\n\n`);
+  }
   const routed = path.startsWith('/param_forwarding/') || path === '/xml' || path.startsWith('/collection/') || path.startsWith('/delayed/') || path.startsWith('/redirect/');
   if (!routed) return goError(res, '404 page not found', 404);
   if (!loopbackXff(req)) return goError(res, 'invalid X-Forwarded-For', 400);
@@ -115,6 +140,8 @@ const krakendSelf: Handler = (req, res) => {
 export interface Backends {
   /** Exact strings of the KrakenD configs and what replaces them. */
   readonly substitutions: ReadonlyMap<string, string>;
+  /** Signs `claims` with the key `header.kid` of CE's `/jwk/symmetric` set (its `alg`). */
+  signJwt(header: Readonly<Record<string, string>>, claims: Readonly<Record<string, unknown>>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -157,12 +184,18 @@ export async function startBackends(): Promise<Backends> {
     substitutions.set(placeholder, upstream.origin);
     return upstream.origin;
   };
-  await add('http://127.0.0.1:8081', ceMock);
+  const jwks = symmetricJwks();
+  await add('http://127.0.0.1:8081', ceMock(jwks));
   await add('http://127.0.0.1:8080', krakendSelf);
   let b7 = '';
   for (const [name, handler] of Object.entries(luraHandlers(() => b7))) {
     const origin = await add(`{{.${name}}}`, handler);
     if (name === 'b7') b7 = origin;
   }
-  return { substitutions, close: async () => void (await Promise.all(upstreams.map((u) => u.close()))) };
+  const signJwt = (header: Readonly<Record<string, string>>, claims: Readonly<Record<string, unknown>>): Promise<string> => {
+    const key = jwks.keys.find((k) => k.kid === header['kid']);
+    if (key?.k === undefined || key.alg === undefined) throw new Error(`no key ${header['kid']} in CE's JWK set`);
+    return new SignJWT({ ...claims }).setProtectedHeader({ alg: key.alg, ...header }).sign(Buffer.from(key.k, 'base64url'));
+  };
+  return { substitutions, signJwt, close: async () => void (await Promise.all(upstreams.map((u) => u.close()))) };
 }

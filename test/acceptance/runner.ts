@@ -71,10 +71,13 @@ export interface Answer {
   readonly body: string;
 }
 
-/** Sends the case's request like Go's client (`User-Agent: Go-http-client/1.1`, `Accept-Encoding: gzip`). */
-export function send(origin: string, kase: AcceptanceCase): Promise<Answer> {
+/**
+ * Sends the case's request (its `{{var}}`s filled from `vars`) like Go's client
+ * (`User-Agent: Go-http-client/1.1`, `Accept-Encoding: gzip`).
+ */
+export function send(origin: string, kase: AcceptanceCase, vars: Readonly<Record<string, string>> = {}): Promise<Answer> {
   const headers: Record<string, string> = { 'User-Agent': 'Go-http-client/1.1', 'Accept-Encoding': 'gzip' };
-  for (const [name, value] of Object.entries(kase.in.header ?? {})) {
+  for (const [name, value] of Object.entries(fill(kase.in.header ?? {}, vars) as Record<string, string>)) {
     for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
     headers[name] = value;
   }
