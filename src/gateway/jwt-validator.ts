@@ -47,9 +47,39 @@ function keyResolver(config: JwtValidator, state: QosState): JWTVerifyGetKey {
       return () => Promise.reject(err);
     }
   }
+  if (config.alg.startsWith('HS')) {
+    return state.get(JSON.stringify(['jwks-oct', keys.url, keys.cacheMs, config.alg]), () => remoteSymmetricKeys(keys.url, keys.cacheMs, config.alg));
+  }
   return state.get(JSON.stringify(['jwks', keys.url, keys.cacheMs]), () =>
     createRemoteJWKSet(new URL(keys.url), { cacheMaxAge: keys.cacheMs, cooldownDuration: JWKS_COOLDOWN_MS, timeoutDuration: JWKS_TIMEOUT_MS }),
   );
+}
+
+/**
+ * HS* keys of a remote set (jose's remote sets take asymmetric keys only): the set is fetched
+ * once, kept for `cacheMs`, and a failed fetch is not retried for the cooldown.
+ */
+function remoteSymmetricKeys(url: string, cacheMs: number, alg: string): JWTVerifyGetKey {
+  let current: { readonly at: number; readonly keys: Promise<JWTVerifyGetKey> } | null = null;
+  const load = async (): Promise<JWTVerifyGetKey> => {
+    const res = await fetch(url, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), redirect: 'manual' });
+    if (res.status !== 200) throw new Error(`JWK set ${url} answered ${res.status}`);
+    const jwks = (await res.json()) as JSONWebKeySet;
+    if (!Array.isArray(jwks?.keys)) throw new Error(`JWK set ${url} has no keys array`);
+    return symmetricKeys(jwks, alg);
+  };
+  return async (header, token) => {
+    const now = Date.now();
+    if (current === null || now - current.at >= cacheMs) {
+      const keys = load();
+      current = { at: now, keys };
+      // A failed fetch stays cached for the cooldown only, then the next request asks again.
+      keys.catch(() => {
+        current = { at: now - cacheMs + JWKS_COOLDOWN_MS, keys };
+      });
+    }
+    return (await current.keys)(header, token);
+  };
 }
 
 /** A claim by exact name, else by dot path into nested objects. */
