@@ -79,6 +79,10 @@ async function runStandalone(args: readonly string[]): Promise<void> {
 
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(usage);
+    return 0;
+  }
   switch (command) {
     case 'standalone':
       await runStandalone(rest);

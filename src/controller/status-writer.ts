@@ -81,7 +81,8 @@ export class StatusWriter {
 
   async #events(object: EndpointObject, next: EndpointStatus): Promise<void> {
     for (const c of transitions(object.status, next)) {
-      const normal = c.status === 'True';
+      // Waiting for the proxy is part of every apply, not something to warn about.
+      const normal = c.status === 'True' || c.reason === 'Pending';
       const now = new Date();
       try {
         await this.#core.createNamespacedEvent({
