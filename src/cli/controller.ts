@@ -5,7 +5,8 @@
  */
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { createStatusApp } from '../admin/index.ts';
 import { Controller } from '../controller/index.ts';
@@ -109,7 +110,7 @@ export async function runController(args: readonly string[], env: NodeJS.Process
   if (typeof stateDir !== 'string' || stateDir === '') throw new UsageError('--state-dir is required (the directory shared with the proxy)');
   const leaseDurationSeconds = Number(values['lease-duration']);
   if (!Number.isInteger(leaseDurationSeconds) || leaseDurationSeconds < 1) throw new UsageError(`--lease-duration must be a positive number of seconds, got ${JSON.stringify(values['lease-duration'])}`);
-  const logger = pino({ level: String(values['log-level']) });
+  const logger = createLogger(String(values['log-level']));
   const running = await startController({
     stateDir,
     bind: String(values['bind']),

@@ -6,7 +6,7 @@
  * Invariant: a usage mistake prints one clear line naming the flag and exits with code 2.
  */
 import { readFileSync } from 'node:fs';
-import { pino } from 'pino';
+import { createLogger } from './logger.ts';
 import { isClusterPrimary, superviseWorkers, workerPorts } from './cluster.ts';
 import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
 import { startStandalone } from './standalone.ts';
@@ -56,7 +56,7 @@ async function runStandalone(args: readonly string[]): Promise<void> {
   const { values, positionals } = parseFlags(args, standaloneFlags, process.env);
   const paths = [...((values['endpoints'] as string[] | undefined) ?? []), ...positionals];
   if (paths.length === 0) throw new UsageError('--endpoints needs at least one file or folder');
-  const logger = pino({ level: String(values['log-level']) });
+  const logger = createLogger(String(values['log-level']));
   const workers = Number(values['workers']);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(values['workers'])}`);
   if (isClusterPrimary(workers)) return superviseWorkers(workers, logger);

@@ -5,7 +5,8 @@
  *
  * Composition only. No port can change what is served: the only input is the state directory.
  */
-import { type Logger, pino } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createAdminApp, createStatusApp } from '../admin/index.ts';
 import { createGateway } from '../gateway/index.ts';
@@ -100,7 +101,7 @@ export async function runProxy(args: readonly string[], env: NodeJS.ProcessEnv, 
   const { values } = parseFlags(args, proxyFlags, env);
   const stateDir = values['state-dir'];
   if (typeof stateDir !== 'string' || stateDir === '') throw new UsageError('--state-dir is required (the directory shared with the controller)');
-  const logger = pino({ level: String(values['log-level']) });
+  const logger = createLogger(String(values['log-level']));
   const proxy = await startProxy({
     stateDir,
     bind: String(values['bind']),
