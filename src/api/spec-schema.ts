@@ -49,6 +49,12 @@ const endpointRules: CelRule[] = [
 const proxyOptions = Type.Object(
   {
     sequential: Type.Optional(Type.Boolean({ description: 'Call the backends one after another instead of in parallel.' })),
+    sequential_propagated_params: Type.Optional(
+      stringList(
+        'With sequential: values of earlier answers given to every later backend as params: resp<N>_<dot.path> (a field of backend N, as {resp<N>_<dot.path>} in a urlPattern), resp<N> (the raw body of no-op backend N, as {resp<N>}).',
+        32,
+      ),
+    ),
     static: Type.Optional(staticProxySchema),
     flatmap_filter: Type.Optional(flatmapFilterSchema),
   },

@@ -9,6 +9,7 @@ import { errorPolicy, strategy } from './extra-config.ts';
 import { backendOptions, routeOptions } from './qos-config.ts';
 import { securityOptions } from './security-config.ts';
 import { endpointParams, parseUrlPattern } from './url-pattern.ts';
+import { propagatedParams } from './sequential.ts';
 
 /** KrakenD's default endpoint timeout, also used for `timeout: 0`. */
 export const DEFAULT_TIMEOUT_MS = 2000;
@@ -62,6 +63,7 @@ function buildBackend(spec: GatewayEndpointSpec, backend: BackendSpec, index: nu
 export function buildRoute(key: string, generation: number, spec: GatewayEndpointSpec, origins: readonly (readonly string[])[]): Route {
   const method = spec.method ?? 'GET';
   const timeoutMs = parseDurationMs(spec.timeout ?? '2s') ?? DEFAULT_TIMEOUT_MS;
+  const propagated = propagatedParams(spec);
   return {
     id: `${method} ${spec.endpoint}`,
     source: { key, generation },
@@ -76,6 +78,7 @@ export function buildRoute(key: string, generation: number, spec: GatewayEndpoin
     inputQueryStrings: queryFilter(spec.inputQueryStrings),
     strategy: strategy(spec),
     backends: spec.backends.map((backend, i) => buildBackend(spec, backend, i, origins[i] ?? [])),
+    ...(propagated !== undefined ? { propagatedParams: propagated } : {}),
     ...routeOptions(spec),
     ...securityOptions(spec),
   };

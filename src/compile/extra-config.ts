@@ -38,7 +38,7 @@ interface KnownNamespace {
 }
 
 const ENDPOINT_NAMESPACES: readonly KnownNamespace[] = [
-  { short: PROXY_NS, legacy: PROXY_NS_LEGACY, keys: ['sequential', 'static', 'flatmap_filter'] },
+  { short: PROXY_NS, legacy: PROXY_NS_LEGACY, keys: ['sequential', 'sequential_propagated_params', 'static', 'flatmap_filter'] },
   { short: ROUTER_NS, legacy: ROUTER_NS_LEGACY, keys: ['return_error_msg'] },
   { short: RATELIMIT_ROUTER_NS, legacy: RATELIMIT_ROUTER_NS, keys: ['max_rate', 'capacity', 'every', 'client_max_rate', 'client_capacity', 'strategy', 'key'] },
   {

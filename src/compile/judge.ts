@@ -13,6 +13,7 @@ import { securityProblems, securityWarnings } from './security-config.ts';
 import { bound, MAX_ITEM, MAX_PROBLEMS } from './messages.ts';
 import { checkSchema, unknownFieldWarnings } from './schema-check.ts';
 import { specProblems } from './spec-rules.ts';
+import { sequentialWarnings } from './sequential.ts';
 import type { Problem, RejectReason, ResourceInput } from './types.ts';
 
 /** One resource after judging it alone. */
@@ -70,7 +71,7 @@ export function judge(resource: ResourceInput, prepared: PreparedPolicy): Judged
   let route: Route | null = null;
   if (!checked.ok) problems.push(...checked.problems);
   else {
-    warnings.push(...extraConfigWarnings(checked.spec), ...qosWarnings(checked.spec), ...securityWarnings(checked.spec), ...timeoutWarnings(checked.spec));
+    warnings.push(...extraConfigWarnings(checked.spec), ...qosWarnings(checked.spec), ...securityWarnings(checked.spec), ...timeoutWarnings(checked.spec), ...sequentialWarnings(checked.spec));
     const valid = validSpecProblems(checked.spec, resource, prepared);
     problems.push(...valid.problems);
     if (problems.length === 0) route = buildRoute(key, generation, checked.spec, valid.origins);

@@ -6,6 +6,7 @@ import type { GatewayEndpointSpec } from '../api/index.ts';
 import { parseDurationMs } from './duration.ts';
 import type { Problem } from './types.ts';
 import { endpointParams, endpointPathProblems, isSequentialOrJwtParam, placeholders } from './url-pattern.ts';
+import { propagatedBodyParams, sequentialProblems } from './sequential.ts';
 
 function invalid(field: string, message: string): Problem {
   return { reason: 'Invalid', field, message };
@@ -14,7 +15,9 @@ function invalid(field: string, message: string): Problem {
 function backendUrlProblems(spec: GatewayEndpointSpec, index: number): Problem[] {
   const backend = spec.backends[index]!;
   const inputs = endpointParams(spec.endpoint);
-  const outputs = placeholders(backend.urlPattern).filter((name) => !isSequentialOrJwtParam(name));
+  // {resp<N>}: the raw body of no-op backend N, when propagated (a koaxy extension, see sequential.ts).
+  const bodies = propagatedBodyParams(spec);
+  const outputs = placeholders(backend.urlPattern).filter((name) => !isSequentialOrJwtParam(name) && !(bodies.has(name) && Number(name.slice(4)) < index));
   const route = `${spec.method ?? 'GET'} ${spec.endpoint}`;
   // KrakenD checks the count first, so its message for the same mistake depends on the count.
   const tooMany = outputs.length > inputs.length;
@@ -49,6 +52,7 @@ export function specProblems(spec: GatewayEndpointSpec): Problem[] {
     }
   }
   spec.backends.forEach((_, index) => problems.push(...backendProblems(spec, index)));
+  problems.push(...sequentialProblems(spec));
   if (spec.outputEncoding === 'no-op' && spec.backends.length !== 1) {
     problems.push(
       invalid('spec.backends', 'outputEncoding no-op needs exactly one backend (KrakenD: can not use NoOp encoding with more than one backends connected to the same endpoint)'),

@@ -3,7 +3,8 @@
  *   1. accounting — pins the table the request starts on (it finishes there whatever `load()`
  *                   does meanwhile), counts it in flight until the response closes, records
  *                   status and duration, and is the last-resort error boundary;
- *   2. dispatch   — route match (404/405; a CORS preflight is answered on the miss), param
+ *   2. dispatch   — route match (404/405; a CORS preflight is answered on the miss; gin's
+ *                   trailing-slash and fixed-path redirects, `GET /__health`: redirect.ts), param
  *                   checker (400), CORS headers, JWT (401/403), router rate limit (429/503),
  *                   request reading (413), the route's proxy stack, the response writer.
  * Koa's own response handling is bypassed (`ctx.respond = false`): respond.ts writes every byte.
@@ -20,6 +21,8 @@ import { corsAtPath, isPreflight } from './cors.ts';
 import { X_KRAKEND, writeError, writeNoop, writeResult, writeRouterMiss } from './respond.ts';
 import type { RouteRuntime, TableRuntime } from './runtime.ts';
 import { TableSlot } from './table-slot.ts';
+import { writeRedirect } from './redirect.ts';
+import { writeHealth } from './health.ts';
 
 /** Options of {@link createGateway}. */
 export interface GatewayOptions {
@@ -94,6 +97,8 @@ function dispatch(settings: Settings): Koa.Middleware<State> {
       else writeError(res, match.error, false);
       return;
     }
+    if (match.kind === 'redirect') return writeRedirect(res, req.method ?? 'GET', match.redirect);
+    if (match.kind === 'health') return writeHealth(res);
     const entry = (ctx.state.entry = match.runtime);
     entry.cors?.actual(req, res);
     let params = match.params;

@@ -106,6 +106,12 @@ export interface Route {
   readonly inputQueryStrings: QueryFilter;
   /** How backends are combined. */
   readonly strategy: 'parallel' | 'sequential';
+  /**
+   * `proxy.sequential_propagated_params` (sequential only): params every later backend gets —
+   * `resp<N>_<dot.path>` (a field of backend N's formatted data) or `resp<N>` (the raw body of
+   * no-op backend N); absent for none.
+   */
+  readonly propagatedParams?: readonly string[];
   readonly backends: readonly Backend[];
   /** `proxy.static`: data copied over the answer when the strategy matches (spec §3.6). */
   readonly static?: StaticProxy;

@@ -126,7 +126,7 @@ export function createEndpointProxy(route: Route, deps: EndpointProxyDeps): Prox
   if (backends.length === 1) inner = backends[0]!;
   else if (route.strategy === 'sequential') {
     const respParams = route.backends.map((b) => b.url.flatMap((p) => (p.kind === 'param' && isResponseParam(p.name) ? [p.name] : [])));
-    inner = createSequentialMerge(backends, respParams, route.timeoutMs);
+    inner = createSequentialMerge(backends, respParams, route.timeoutMs, route.propagatedParams);
   } else inner = createParallelMerge(backends, route.timeoutMs);
   if (route.flatmap !== undefined && route.flatmap.length > 0 && backends.length > 1) inner = withFlatmap(inner, route.flatmap);
   if (route.static !== undefined) inner = withStatic(inner, route.static);

@@ -131,7 +131,8 @@ const ceMock = (jwks: { keys: JWK[] }): Handler => (req, res, body) => {
 
 /** KrakenD itself as CE's config calls it: `/__debug…` answers pong, anything else gin's 404. */
 const krakendSelf: Handler = (req, res) => {
-  if ((req.url ?? '').startsWith('/__debug')) return json(res, { message: 'pong' });
+  // gin's c.JSON: no trailing newline (a no-op backend propagates these exact bytes, sequential_4).
+  if ((req.url ?? '').startsWith('/__debug')) return void res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end('{"message":"pong"}');
   res.writeHead(404, { 'content-type': 'text/plain' });
   res.end('404 page not found');
 };

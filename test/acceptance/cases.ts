@@ -1,7 +1,8 @@
 /**
  * The acceptance cases as data (`cases.json`, CE's spec format: `in`, `out.status_code`,
  * `out.header` with `[""]` meaning absent, `out.body` compared structurally or `out.body_text`
- * byte for byte; `{{ua}}`, `{{host}}` and `{{jwt}}` are filled in at run time) and the §8.1
+ * byte for byte, or `out.schema` a JSON Schema the body must satisfy; `{{ua}}`, `{{host}}` and
+ * `{{jwt}}` are filled in at run time) and the §8.1
  * cases not ported (`not-ported.json`), with their reasons.
  */
 import { readFileSync } from 'node:fs';
@@ -42,6 +43,8 @@ export interface AcceptanceCase {
     readonly header?: Readonly<Record<string, readonly string[]>>;
     readonly body?: unknown;
     readonly body_text?: string;
+    /** CE's `schema`: the body must satisfy this JSON Schema (then `body` is not compared). */
+    readonly schema?: Readonly<Record<string, unknown>>;
   };
 }
 

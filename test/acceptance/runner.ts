@@ -4,6 +4,7 @@
  * client and compare the answer with KrakenD's expectation.
  */
 import assert from 'node:assert/strict';
+import { Ajv } from 'ajv';
 import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,20 +72,44 @@ export interface Answer {
   readonly body: string;
 }
 
+interface Outgoing {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
 /**
  * Sends the case's request (its `{{var}}`s filled from `vars`) like Go's client
- * (`User-Agent: Go-http-client/1.1`, `Accept-Encoding: gzip`).
+ * (`User-Agent: Go-http-client/1.1`, `Accept-Encoding: gzip`), following redirects the way
+ * `http.Client` does (at most 10; 301/302/303 turn a non-GET/HEAD into a GET without body; a
+ * `Referer` is added), as CE's test runner does (`router_redirect`).
  */
-export function send(origin: string, kase: AcceptanceCase, vars: Readonly<Record<string, string>> = {}): Promise<Answer> {
+export async function send(origin: string, kase: AcceptanceCase, vars: Readonly<Record<string, string>> = {}): Promise<Answer> {
   const headers: Record<string, string> = { 'User-Agent': 'Go-http-client/1.1', 'Accept-Encoding': 'gzip' };
   for (const [name, value] of Object.entries(fill(kase.in.header ?? {}, vars) as Record<string, string>)) {
     for (const existing of Object.keys(headers)) if (existing.toLowerCase() === name.toLowerCase()) delete headers[existing];
     headers[name] = value;
   }
-  const body = kase.in.body ?? '';
-  if (body !== '' || (kase.in.method ?? 'GET') !== 'GET') headers['Content-Length'] = String(Buffer.byteLength(body));
+  let out: Outgoing = { url: `${origin}${kase.in.url}`, method: kase.in.method ?? 'GET', headers, body: kase.in.body ?? '' };
+  for (let hops = 0; ; hops++) {
+    const answer = await sendOnce(out);
+    const location = answer.headers['location'];
+    if (!REDIRECTS.has(answer.status) || typeof location !== 'string' || hops === 10) return answer;
+    const next: Record<string, string> = { ...out.headers, Referer: out.url };
+    const rewrite = answer.status <= 303 && out.method !== 'GET' && out.method !== 'HEAD';
+    if (rewrite) for (const name of Object.keys(next)) if (/^content-(length|type)$/i.test(name)) delete next[name];
+    out = { url: new URL(location, out.url).toString(), method: rewrite ? 'GET' : out.method, headers: next, body: rewrite ? '' : out.body };
+  }
+}
+
+function sendOnce({ url, method, headers: given, body }: Outgoing): Promise<Answer> {
+  const headers = { ...given };
+  if (body !== '' || method !== 'GET') headers['Content-Length'] = String(Buffer.byteLength(body));
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}${kase.in.url}`, { method: kase.in.method ?? 'GET', headers, agent: false }, (res) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -112,5 +137,13 @@ export function assertAnswer(kase: AcceptanceCase, answer: Answer, vars: Readonl
     else assert.deepEqual(Array.isArray(actual) ? actual : actual === undefined ? [] : [actual], [...expected], `header ${name}`);
   }
   if (out.body_text !== undefined) assert.equal(answer.body, out.body_text, 'body (byte for byte)');
-  if (out.body !== undefined) assert.deepEqual(JSON.parse(answer.body), out.body, 'body (structurally)');
+  if (out.schema !== undefined) assertSchema(out.schema, answer.body);
+  else if (out.body !== undefined) assert.deepEqual(JSON.parse(answer.body), out.body, 'body (structurally)');
+}
+
+/** CE's `schema` check; ajv speaks draft 7, so a `$schema` naming draft 4 is dropped (the keywords used are the same). */
+function assertSchema(schema: Readonly<Record<string, unknown>>, body: string): void {
+  const { $schema: _draft, ...rest } = schema;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(rest);
+  assert.ok(validate(JSON.parse(body)), `body ${body.slice(0, 300)} does not match the schema: ${JSON.stringify(validate.errors)}`);
 }
