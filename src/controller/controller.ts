@@ -49,6 +49,10 @@ export class Controller {
   #started = false;
   #retry: NodeJS.Timeout | null = null;
   #chain: Promise<void> = Promise.resolve();
+  /** A status sync was asked for while one ran (or none runs yet). */
+  #statusWanted = false;
+  /** The status loop, when it runs; off the table-push chain so status writes never delay a table. */
+  #statusLoop: Promise<void> | null = null;
   /** Counters for metrics and tests. */
   readonly stats = { compiles: 0, tablesWritten: 0, statusSyncs: 0, errors: 0 };
 
@@ -68,7 +72,7 @@ export class Controller {
     this.#served = new FileFollower(options.stateDir, SERVED_FILE, () => this.#enqueue(() => this.#readServed()));
     this.#leader = options.lease === null ? null : new LeaderElector({
       kc: options.kc, ...options.lease, leaseDurationSeconds: options.lease.durationSeconds, identity: options.identity,
-      logger: options.logger, onChange: (leader) => leader && this.#enqueue(() => this.#syncStatus()),
+      logger: options.logger, onChange: (leader) => leader && this.#requestStatusSync(),
     });
   }
 
@@ -118,6 +122,7 @@ export class Controller {
     for (const lw of [...this.#endpoints, ...this.#services]) lw.stop();
     await this.#leader?.stop();
     await this.#chain;
+    await this.#statusLoop;
   }
 
   #enqueue(step: () => Promise<void>): Promise<void> {
@@ -160,7 +165,29 @@ export class Controller {
   async #readServed(): Promise<void> {
     const report = await readServedFile(this.#o.stateDir);
     this.#servedVersion = report?.version ?? null;
-    await this.#syncStatus();
+    this.#requestStatusSync();
+  }
+
+  /**
+   * Asks for a status sync. Syncs run one at a time and coalesce: however many requests arrive
+   * during one, one more runs after it, with the newest outcomes. They run beside the table-push
+   * chain, so writing the status of many resources never delays serving the next change.
+   */
+  #requestStatusSync(): void {
+    this.#statusWanted = true;
+    if (this.#statusLoop !== null) return;
+    this.#statusLoop = (async () => {
+      while (this.#statusWanted) {
+        this.#statusWanted = false;
+        try {
+          await this.#syncStatus();
+        } catch (err) {
+          this.stats.errors++;
+          this.#o.logger.error({ err }, 'status sync failed');
+        }
+      }
+      this.#statusLoop = null;
+    })();
   }
 
   #servedState(): ServedState {
@@ -191,7 +218,7 @@ export class Controller {
     if (failed && this.#retry === null) {
       this.#retry = setTimeout(() => {
         this.#retry = null;
-        void this.#enqueue(() => this.#syncStatus());
+        this.#requestStatusSync();
       }, 2_000);
       this.#retry.unref();
     }

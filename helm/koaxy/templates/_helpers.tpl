@@ -53,8 +53,8 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
 {{/*
-RBAC rules from THE ONE SOURCE files/rbac-rules.yaml (the controller's cluster tests bind that
-file too). Called with (dict "root" $ "leases" BOOL): leases=true gives the leader-election rules
+RBAC rules from THE ONE SOURCE files/rbac-rules.yaml (the controller's cluster tests render this
+chart and use exactly what it renders). Called with (dict "root" $ "leases" BOOL): leases=true gives the leader-election rules
 (those on Leases, granted in the release namespace only), false gives every other rule.
 */}}
 {{- define "koaxy.rbacRules" -}}
