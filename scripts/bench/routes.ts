@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { scaleManifests } from './configs.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const { values } = parseArgs({
@@ -21,19 +22,6 @@ const requests = Number(values.requests);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 
-function manifests(count: number, upstream: string): string {
-  const docs: string[] = [];
-  for (let i = 0; i < count; i++) {
-    docs.push(`apiVersion: gateway.koaxy.dev/v1alpha1
-kind: GatewayEndpoint
-metadata: { name: route-${i} }
-spec:
-  endpoint: /api/v1/service-${i % 100}/resource-${i}/{id}
-  backends: [{ hosts: ["${upstream}"], urlPattern: "/item/{id}", allow: [id, name] }]
-`);
-  }
-  return docs.join('---\n');
-}
 
 /** Spawns a child running `script` and resolves with the first line it prints (its address). */
 function spawnChild(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; line: string }> {
@@ -80,7 +68,7 @@ const upstream = await spawnChild(['--input-type=module', '-e', `
 const dirs = { 1: mkdtempSync(join(tmpdir(), 'koaxy-bench-1-')), 10000: mkdtempSync(join(tmpdir(), 'koaxy-bench-10000-')) };
 const results: Record<string, number[]> = { 1: [], 10000: [] };
 try {
-  for (const [count, dir] of Object.entries(dirs)) writeFileSync(join(dir, 'routes.yaml'), manifests(Number(count), upstream.line));
+  for (const [count, dir] of Object.entries(dirs)) writeFileSync(join(dir, 'routes.yaml'), scaleManifests(Number(count), upstream.line));
   const gateways = { 1: await startGateway(dirs[1], 18081), 10000: await startGateway(dirs[10000], 18082) };
   try {
     const last = (count: number, port: number): string => `http://127.0.0.1:${port}/api/v1/service-${(count - 1) % 100}/resource-${count - 1}/7`;

@@ -66,3 +66,12 @@ export function flagHelp(specs: Readonly<Record<string, FlagSpec>>): string {
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** The flags of the commands that serve traffic (`standalone`, `proxy`): ports, bind, logging. */
+export const servingFlags = {
+  port: { type: 'string', default: '8080', help: 'data port' },
+  'status-port': { type: 'string', default: '9900', help: 'status port: /healthz /readyz /metrics' },
+  'admin-port': { type: 'string', default: '9901', help: 'admin port on 127.0.0.1: /v1/route-table /v1/status' },
+  bind: { type: 'string', default: '0.0.0.0', help: 'address of the data and status ports' },
+  'log-level': { type: 'string', default: 'info', help: 'fatal | error | warn | info | debug' },
+} as const satisfies Record<string, FlagSpec>;

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { createLogger } from './logger.ts';
 import { isClusterPrimary, superviseWorkers, workerPorts } from './cluster.ts';
-import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
+import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag, servingFlags } from './flags.ts';
 import { startStandalone } from './standalone.ts';
 import { controllerHelp, runController } from './controller.ts';
 import { proxyHelp, runProxy } from './proxy.ts';
@@ -17,14 +17,6 @@ import { validateFiles } from './validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const VERSION_HEADER = `Version koaxy-${pkg.version}`;
-
-const servingFlags = {
-  port: { type: 'string', default: '8080', help: 'data port' },
-  'status-port': { type: 'string', default: '9900', help: 'status port: /healthz /readyz /metrics' },
-  'admin-port': { type: 'string', default: '9901', help: 'admin port on 127.0.0.1: /v1/route-table /v1/status' },
-  bind: { type: 'string', default: '0.0.0.0', help: 'address of the data and status ports' },
-  'log-level': { type: 'string', default: 'info', help: 'fatal | error | warn | info | debug' },
-} as const satisfies Record<string, FlagSpec>;
 
 const standaloneFlags = {
   endpoints: { type: 'string', multiple: true, help: 'GatewayEndpoint files or folders (repeatable)' },

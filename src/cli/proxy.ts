@@ -11,7 +11,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createAdminApp, createStatusApp } from '../admin/index.ts';
 import { createGateway } from '../gateway/index.ts';
 import { FileFollower, TABLE_FILE, readTableFile, writeServedFile } from '../sources/state-dir.ts';
-import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
+import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag, servingFlags } from './flags.ts';
 import { type Listening, closeServer, listen } from './servers.ts';
 
 /** Options of {@link startProxy}. */
@@ -86,11 +86,7 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
 
 const proxyFlags = {
   'state-dir': { type: 'string', help: 'shared directory holding route-table.json (read) and served.json (written)' },
-  port: { type: 'string', default: '8080', help: 'data port' },
-  'status-port': { type: 'string', default: '9900', help: 'status port: /healthz /readyz /metrics' },
-  'admin-port': { type: 'string', default: '9901', help: 'admin port on 127.0.0.1: /v1/route-table /v1/status' },
-  bind: { type: 'string', default: '0.0.0.0', help: 'address of the data and status ports' },
-  'log-level': { type: 'string', default: 'info', help: 'fatal | error | warn | info | debug' },
+  ...servingFlags,
 } as const satisfies Record<string, FlagSpec>;
 
 /** Help lines of `koaxy proxy`. */

@@ -2,27 +2,11 @@ import assert from 'node:assert/strict';
 import type { Backend } from '../ir/index.ts';
 import { createEntityFormatter } from './formatter.ts';
 import { parseJson, stringifyGo } from './json.ts';
+import { backend as testBackend } from './testing.ts';
 
 /** A backend with every default applied (what the compiler produces), with some fields set. */
 function backend(fields: Partial<Backend>): Backend {
-  return {
-    index: 0,
-    hosts: ['http://127.0.0.1:8080'],
-    urlPattern: '/',
-    url: [{ kind: 'text', text: '/' }],
-    method: 'GET',
-    encoding: 'json',
-    isCollection: false,
-    target: '',
-    allow: [],
-    deny: [],
-    mapping: [],
-    group: '',
-    errorPolicy: { kind: 'default' },
-    inputHeaders: null,
-    inputQueryStrings: null,
-    ...fields,
-  };
+  return testBackend({ hosts: ['http://127.0.0.1:8080'], urlPattern: '/', ...fields });
 }
 
 /** Formats a JSON body (decoded like the json decoder) and writes the result like Go. */
