@@ -10,7 +10,8 @@ import { createLogger } from './logger.ts';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { createStatusApp } from '../admin/index.ts';
 import { Controller } from '../controller/index.ts';
-import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag } from './flags.ts';
+import { UsageError, parseFlags, portFlag } from './flags.ts';
+import { controllerFlags } from './command-flags.ts';
 import { type Listening, closeServer, listen } from './servers.ts';
 
 /** Options of {@link startController}. */
@@ -86,22 +87,6 @@ function registerMetrics(registry: Registry, controller: Controller): void {
   gauge('koaxy_controller_events_total', 'Events recorded', () => controller.statusStats().events);
   gauge('koaxy_controller_errors_total', 'Controller step failures', () => controller.stats.errors);
 }
-
-const controllerFlags = {
-  'state-dir': { type: 'string', help: 'shared directory: route-table.json (written) and served.json (read)' },
-  'status-port': { type: 'string', default: '9902', help: 'status port: /healthz /readyz /metrics' },
-  bind: { type: 'string', default: '0.0.0.0', help: 'address of the status port' },
-  'gateway-name': { type: 'string', default: 'default', help: 'serve GatewayEndpoints whose spec.gateway is this' },
-  namespace: { type: 'string', multiple: true, help: 'watch only this namespace (repeatable; default all)' },
-  'allowed-backends': { type: 'string', multiple: true, help: 'backend origin glob, e.g. http://*.shop.svc.cluster.local:* (repeatable)' },
-  'leader-elect': { type: 'boolean', default: false, help: 'write status only while holding the Lease' },
-  'lease-namespace': { type: 'string', help: 'namespace of the Lease (default: POD_NAMESPACE, else "default")' },
-  'lease-duration': { type: 'string', default: '15', help: 'Lease duration in seconds' },
-  'log-level': { type: 'string', default: 'info', help: 'fatal | error | warn | info | debug' },
-} as const satisfies Record<string, FlagSpec>;
-
-/** Help lines of `koaxy controller`. */
-export const controllerHelp = flagHelp(controllerFlags);
 
 /** `koaxy controller ARGS`: parses flags, starts the sidecar, and stops it on SIGINT/SIGTERM. */
 export async function runController(args: readonly string[], env: NodeJS.ProcessEnv): Promise<void> {

@@ -4,16 +4,14 @@
  * Job: the only place that reads `process.argv` and `process.env`; everything below gets its
  * inputs as arguments.
  * Invariant: a usage mistake prints one clear line naming the flag and exits with code 2.
+ * Each command's module is imported only when that command runs: the proxy container never
+ * loads the Kubernetes client or the compiler, the controller never loads the data plane.
  */
 import { readFileSync } from 'node:fs';
 import { createLogger } from './logger.ts';
 import { isClusterPrimary, superviseWorkers, workerPorts } from './cluster.ts';
 import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag, servingFlags } from './flags.ts';
-import { startStandalone } from './standalone.ts';
-import { controllerHelp, runController } from './controller.ts';
-import { proxyHelp, runProxy } from './proxy.ts';
-import { runImportKrakend } from './import-krakend.ts';
-import { validateFiles } from './validate.ts';
+import { controllerHelp, proxyHelp } from './command-flags.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 const VERSION_HEADER = `Version koaxy-${pkg.version}`;
@@ -52,6 +50,7 @@ async function runStandalone(args: readonly string[]): Promise<void> {
   const workers = Number(values['workers']);
   if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(values['workers'])}`);
   if (isClusterPrimary(workers)) return superviseWorkers(workers, logger);
+  const { startStandalone } = await import('./standalone.ts');
   const gateway = await startStandalone({
     paths,
     bind: String(values['bind']),
@@ -80,16 +79,16 @@ async function main(argv: readonly string[]): Promise<number> {
       await runStandalone(rest);
       return -1;
     case 'proxy':
-      await runProxy(rest, process.env, VERSION_HEADER);
+      await (await import('./proxy.ts')).runProxy(rest, process.env, VERSION_HEADER);
       return -1;
     case 'controller':
-      await runController(rest, process.env);
+      await (await import('./controller.ts')).runController(rest, process.env);
       return -1;
     case 'validate':
       if (rest.length === 0) throw new UsageError('validate needs at least one file or folder');
-      return validateFiles(rest, process.stdout);
+      return (await import('./validate.ts')).validateFiles(rest, process.stdout);
     case 'import-krakend':
-      return runImportKrakend(rest, process.env, process.stdout, process.stderr);
+      return (await import('./import-krakend.ts')).runImportKrakend(rest, process.env, process.stdout, process.stderr);
     case 'version':
     case '--version':
       process.stdout.write(`koaxy ${pkg.version}\n`);

@@ -11,7 +11,8 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createAdminApp, createStatusApp } from '../admin/index.ts';
 import { createGateway } from '../gateway/index.ts';
 import { FileFollower, TABLE_FILE, readTableFile, writeServedFile } from '../sources/state-dir.ts';
-import { type FlagSpec, UsageError, flagHelp, parseFlags, portFlag, servingFlags } from './flags.ts';
+import { UsageError, parseFlags, portFlag } from './flags.ts';
+import { proxyFlags } from './command-flags.ts';
 import { type Listening, closeServer, listen } from './servers.ts';
 
 /** Options of {@link startProxy}. */
@@ -84,13 +85,6 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   };
 }
 
-const proxyFlags = {
-  'state-dir': { type: 'string', help: 'shared directory holding route-table.json (read) and served.json (written)' },
-  ...servingFlags,
-} as const satisfies Record<string, FlagSpec>;
-
-/** Help lines of `koaxy proxy`. */
-export const proxyHelp = flagHelp(proxyFlags);
 
 /** `koaxy proxy ARGS`: parses flags, starts the proxy, and stops it on SIGINT/SIGTERM. */
 export async function runProxy(args: readonly string[], env: NodeJS.ProcessEnv, versionHeader: string): Promise<void> {
