@@ -133,9 +133,16 @@ function dispatch(settings: Settings): Koa.Middleware<State> {
 
 function backendObserver(metrics: GatewayMetrics): (route: Route, backend: Backend) => (outcome: BackendOutcome) => void {
   return (route, backend) => {
-    const child = (outcome: BackendOutcome) => metrics.backends.labels(route.id, String(backend.index), outcome);
-    const children = { ok: child('ok'), incomplete: child('incomplete'), error: child('error') };
-    return (outcome) => children[outcome].inc();
+    const children = new Map<BackendOutcome, { inc(): void }>();
+    return (outcome) => {
+      let child = children.get(outcome);
+      if (child === undefined) {
+        const values = [route.id, String(backend.index), outcome];
+        children.set(outcome, (child = metrics.backends.labels(...values)));
+        metrics.routeChildren.track(metrics.backends, values);
+      }
+      child.inc();
+    };
   };
 }
 

@@ -121,12 +121,20 @@ export class TableRuntime {
 }
 
 function createObserver(route: Route, metrics: GatewayMetrics): RouteRuntime['observe'] {
-  const duration = metrics.duration.labels(route.id);
+  let duration: { observe(seconds: number): void } | null = null;
   const counters = new Map<number, { inc(): void }>();
   return (method, status, seconds) => {
     let counter = counters.get(status);
-    if (counter === undefined) counters.set(status, (counter = metrics.requests.labels(route.id, method, String(status))));
+    if (counter === undefined) {
+      const values = [route.id, method, String(status)];
+      counters.set(status, (counter = metrics.requests.labels(...values)));
+      metrics.routeChildren.track(metrics.requests, values);
+    }
     counter.inc();
+    if (duration === null) {
+      duration = metrics.duration.labels(route.id);
+      metrics.routeChildren.track(metrics.duration, [route.id]);
+    }
     duration.observe(seconds);
   };
 }

@@ -43,6 +43,20 @@ describe('Gateway.load() swapping tables', () => {
     assert.equal((await send(gw.url, '/y')).status, 200);
   });
 
+  it('drops the metrics of a route no table serves any more, and keeps those of the routes still served', async () => {
+    gw.gateway.load(tableTwo());
+    assert.equal((await send(gw.url, '/y')).status, 200);
+    assert.equal((await send(gw.url, '/x')).status, 200);
+    const before = await gw.registry.metrics();
+    assert.match(before, /koaxy_http_requests_total\{route="GET \/y",method="GET",code="200"\} \d+/);
+    assert.match(before, /koaxy_backend_requests_total\{route="GET \/y",backend="0",outcome="ok"\} \d+/);
+    gw.gateway.load(tableOne());
+    assert.equal((await send(gw.url, '/x')).status, 200);
+    const after = await gw.registry.metrics();
+    assert.doesNotMatch(after, /route="GET \/y"/);
+    assert.match(after, /koaxy_http_requests_total\{route="GET \/x",method="GET",code="200"\} \d+/);
+  });
+
   it('keeps serving under load while load() is called 20 times: zero failures', async () => {
     let stop = false;
     let served = 0;

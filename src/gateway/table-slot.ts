@@ -53,10 +53,19 @@ export class TableSlot {
     this.#sweep();
   }
 
-  /** Closes the pools of origins that neither the current nor a draining runtime references. */
+  /**
+   * Closes the pools of origins, and removes the metric children of routes, that neither the
+   * current nor a draining runtime references.
+   */
   #sweep(): void {
-    const live = new Set<string>(this.#current?.origins ?? []);
-    for (const runtime of this.#draining) for (const origin of runtime.origins) live.add(origin);
-    this.#pools.retain(live).catch((err: unknown) => this.#logger.warn({ err }, 'closing a connection pool failed'));
+    const runtimes = [...(this.#current === null ? [] : [this.#current]), ...this.#draining];
+    const origins = new Set<string>();
+    const routes = new Set<string>();
+    for (const runtime of runtimes) {
+      for (const origin of runtime.origins) origins.add(origin);
+      for (const route of runtime.table.routes) routes.add(route.id);
+    }
+    this.#pools.retain(origins).catch((err: unknown) => this.#logger.warn({ err }, 'closing a connection pool failed'));
+    this.#deps.metrics.routeChildren.retain(routes);
   }
 }
