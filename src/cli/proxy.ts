@@ -7,23 +7,16 @@
  */
 import type { Logger } from 'pino';
 import { createLogger } from './logger.ts';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createAdminApp, createStatusApp } from '../admin/index.ts';
-import { createGateway } from '../gateway/index.ts';
 import { FileFollower, TABLE_FILE, readTableFile, writeServedFile } from '../sources/state-dir.ts';
 import { UsageError, parseFlags, portFlag } from './flags.ts';
 import { proxyFlags } from './command-flags.ts';
-import { type Listening, closeServer, listen } from './servers.ts';
+import { type ServeOptions, createServedGateway } from './serve-gateway.ts';
+import type { Listening } from './servers.ts';
 
 /** Options of {@link startProxy}. */
-export interface ProxyOptions {
+export interface ProxyOptions extends ServeOptions {
+  /** The directory shared with the controller. */
   readonly stateDir: string;
-  readonly bind: string;
-  readonly port: number;
-  readonly statusPort: number;
-  readonly adminPort: number;
-  readonly logger: Logger;
-  readonly versionHeader: string;
 }
 
 /** A running proxy. */
@@ -39,9 +32,8 @@ export interface Proxy {
 /** Starts the proxy: loads the table on disk (if any), then listens and follows the file. */
 export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   const { logger, stateDir } = options;
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const gateway = createGateway({ logger, registry, versionHeader: options.versionHeader });
+  const served = createServedGateway(options);
+  const gateway = served.gateway;
   let lastError: string | null = null;
   let chain: Promise<void> = Promise.resolve();
 
@@ -66,21 +58,18 @@ export async function startProxy(options: ProxyOptions): Promise<Proxy> {
   await follower.start();
   await chain;
 
-  const bind = options.bind;
-  const notReady = (): string => lastError ?? `no route table in ${stateDir} yet`;
-  const data = await listen(gateway.callback(), bind, options.port);
-  const status = await listen(createStatusApp({ ready: () => gateway.ready, notReadyReason: notReady, registry }).callback(), bind, options.statusPort);
-  const report = () => ({ tableVersion: gateway.table?.version ?? null, loadError: lastError });
-  const admin = await listen(createAdminApp({ routeTable: () => gateway.table, status: report }).callback(), '127.0.0.1', options.adminPort);
+  const ports = await served.listen({
+    notReadyReason: () => lastError ?? `no route table in ${stateDir} yet`,
+    report: () => ({ tableVersion: gateway.table?.version ?? null, loadError: lastError }),
+  });
   return {
-    data,
-    status,
-    admin,
+    data: ports.data,
+    status: ports.status,
+    admin: ports.admin,
     version: () => gateway.table?.version ?? null,
     async close() {
       follower.stop();
-      await Promise.all([closeServer(data.server), closeServer(status.server), closeServer(admin.server)]);
-      await gateway.close();
+      await ports.close();
     },
   };
 }

@@ -7,27 +7,16 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { Registry, collectDefaultMetrics } from 'prom-client';
-import { createAdminApp, createStatusApp } from '../admin/index.ts';
-import { type CompilePolicy, compile } from '../compile/index.ts';
-import { createGateway } from '../gateway/index.ts';
+import { compile, standalonePolicy } from '../compile/index.ts';
 import { FileSource, type FileSnapshot } from '../sources/file-source.ts';
 import { type StatusReport, StatusStore } from '../status/status-store.ts';
-import { type Listening, closeServer, listen } from './servers.ts';
+import { type ServeOptions, createServedGateway } from './serve-gateway.ts';
+import type { Listening } from './servers.ts';
 
 /** Options of {@link startStandalone}. */
-export interface StandaloneOptions {
+export interface StandaloneOptions extends ServeOptions {
   /** Manifest files or folders. */
   readonly paths: readonly string[];
-  /** Address of the data and status ports. @default "0.0.0.0" */
-  readonly bind: string;
-  readonly port: number;
-  readonly statusPort: number;
-  /** The admin port always binds 127.0.0.1. */
-  readonly adminPort: number;
-  readonly logger: Logger;
-  /** Value of the `X-Krakend` header. */
-  readonly versionHeader: string;
   /** Hold-off of the file watcher, in milliseconds. */
   readonly debounceMs?: number;
 }
@@ -50,12 +39,11 @@ export interface Standalone {
 
 /** Starts the standalone gateway and resolves once the first snapshot is served. */
 export async function startStandalone(options: StandaloneOptions): Promise<Standalone> {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
   const logger = options.logger;
-  const gateway = createGateway({ logger, registry, versionHeader: options.versionHeader });
+  const served = createServedGateway(options);
+  const gateway = served.gateway;
   const store = new StatusStore();
-  const policy: CompilePolicy = { gatewayName: 'default', allowedBackends: 'any', services: null, clusterDomain: 'cluster.local' };
+  const policy = standalonePolicy();
   const source = new FileSource({ paths: options.paths, ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}) });
   const events = new EventEmitter();
   let applied = 0;
@@ -79,23 +67,19 @@ export async function startStandalone(options: StandaloneOptions): Promise<Stand
     events.emit('applied', { version: gateway.table?.version ?? null, applied });
   };
 
-  const bind = options.bind;
-  const data = await listen(gateway.callback(), bind, options.port);
-  const status = await listen(createStatusApp({ ready: () => gateway.ready, notReadyReason: () => 'no route table loaded', registry }).callback(), bind, options.statusPort);
-  const admin = await listen(createAdminApp({ routeTable: () => gateway.table, status: () => store.report() }).callback(), '127.0.0.1', options.adminPort);
+  const ports = await served.listen({ notReadyReason: () => 'no route table loaded', report: () => store.report() });
   source.start(apply);
   return {
-    data,
-    status,
-    admin,
+    data: ports.data,
+    status: ports.status,
+    admin: ports.admin,
     events,
     applied: () => applied,
     version: () => gateway.table?.version ?? null,
     report: () => store.report(),
     async close() {
       source.stop();
-      await Promise.all([closeServer(data.server), closeServer(status.server), closeServer(admin.server)]);
-      await gateway.close();
+      await ports.close();
     },
   };
 }

@@ -3,13 +3,13 @@
  * path, and returns a non-zero exit code when any resource or file has a problem.
  */
 import type { Writable } from 'node:stream';
-import { compile } from '../compile/index.ts';
+import { compile, standalonePolicy } from '../compile/index.ts';
 import { FileSource } from '../sources/file-source.ts';
 
 /** Compiles the manifests under `paths` and writes a report to `out`; returns the exit code. */
 export function validateFiles(paths: readonly string[], out: Writable): number {
   const snapshot = new FileSource({ paths }).read();
-  const result = compile(snapshot.resources, { gatewayName: 'default', allowedBackends: 'any', services: null, clusterDomain: 'cluster.local' });
+  const result = compile(snapshot.resources, standalonePolicy());
   let bad = snapshot.problems.length;
   for (const problem of snapshot.problems) out.write(`${problem.file}: ${problem.message}\n`);
   for (const outcome of result.outcomes) {
